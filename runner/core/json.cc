@@ -1,0 +1,75 @@
+#include "runner/core/json.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+namespace wf::core {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Value from_nlohmann(const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::null: return Value();
+    case Json::value_t::boolean: return Value(j.get<bool>());
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float: return Value(j.get<double>());
+    case Json::value_t::string: return Value(j.get<std::string>());
+    case Json::value_t::array: {
+      Value::Array a;
+      a.reserve(j.size());
+      for (const auto& e : j) a.push_back(from_nlohmann(e));
+      return Value(std::move(a));
+    }
+    case Json::value_t::object: {
+      Value::Object o;
+      o.reserve(j.size());
+      for (const auto& [k, e] : j.items()) o.emplace_back(k, from_nlohmann(e));
+      return Value(std::move(o));
+    }
+    default: return Value();
+  }
+}
+
+Json to_nlohmann(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull: return nullptr;
+    case Value::Kind::kBool: return v.as_bool();
+    case Value::Kind::kNumber: {
+      double d = v.as_number();
+      if (!std::isfinite(d)) return nullptr;
+      if (std::trunc(d) == d && std::fabs(d) < 9.007199254740992e15) return static_cast<long long>(d);
+      return d;
+    }
+    case Value::Kind::kString: return v.as_string();
+    case Value::Kind::kArray: {
+      Json a = Json::array();
+      for (const auto& e : v.as_array()) a.push_back(to_nlohmann(e));
+      return a;
+    }
+    case Value::Kind::kObject: {
+      Json o = Json::object();
+      for (const auto& [k, e] : v.as_object()) o[k] = to_nlohmann(e);
+      return o;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Expected<Value, std::string> parse_json(std::string_view text) {
+  try {
+    return from_nlohmann(Json::parse(text));
+  } catch (const Json::exception& e) {
+    return unexpected(std::string(e.what()));
+  }
+}
+
+std::string to_json(const Value& v, int indent) {
+  return to_nlohmann(v).dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace wf::core

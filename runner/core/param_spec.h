@@ -1,0 +1,47 @@
+#pragma once
+// How a step type declares its `with:` parameters. Plain data, so the loader
+// (model) can validate `with:` and the step API can document it without
+// either depending on the other.
+
+#include <string>
+#include <vector>
+
+#include "runner/core/value.h"
+
+namespace wf::core {
+
+/// The type a parameter's value must have once expressions are resolved.
+/// kAny accepts anything. kDuration is a string parse_duration() accepts.
+/// kStringList also accepts a single string (a one-element list).
+enum class ParamType { kString, kBool, kNumber, kDuration, kStringList, kStringMap, kMap, kList, kAny };
+
+struct ParamSpec {
+  std::string name;
+  ParamType type = ParamType::kString;
+  bool required = false;
+  Value default_value;            // null: no default
+  std::string doc;                // one or two sentences for `wf steps TYPE`
+  std::string example;            // a YAML snippet of the value, e.g. "[a.yaml, b.yaml]"
+  std::vector<std::string> choices;  // for kString: allowed values (empty = any)
+  bool secret = false;            // its value is masked wherever it is shown
+};
+
+struct StepSchema {
+  std::string type;               // e.g. "terraform"
+  std::string summary;            // one line
+  std::string description;        // a paragraph for `wf steps TYPE`
+  std::vector<ParamSpec> params;
+  std::vector<std::pair<std::string, std::string>> outputs;  // name, doc
+  std::string example;            // a whole step in YAML
+
+  const ParamSpec* find(std::string_view name) const {
+    for (const auto& p : params)
+      if (p.name == name) return &p;
+    return nullptr;
+  }
+};
+
+/// Lower-case name used in messages: "string", "list of strings", ...
+const char* param_type_name(ParamType t);
+
+}  // namespace wf::core

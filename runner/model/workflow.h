@@ -1,0 +1,129 @@
+#pragma once
+// The workflow as loaded from YAML: plain structs with source positions.
+// Strings that may hold `${{ }}` are kept parsed as expr::Template so that
+// nothing is parsed twice and errors are found before anything runs.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runner/core/diagnostic.h"
+#include "runner/core/duration.h"
+#include "runner/core/value.h"
+#include "runner/expr/expr.h"
+
+namespace wf::model {
+
+using core::Millis;
+using core::SourceLoc;
+using core::Value;
+
+/// How a failed attempt failed; retry.when selects among these.
+enum class FailureClass { kPermanent, kTransient, kRateLimited, kLock, kTimeout, kCancelled };
+const char* failure_class_name(FailureClass c);
+std::optional<FailureClass> parse_failure_class(std::string_view s);  // "rate-limited" -> kRateLimited
+
+/// A value from the file that may contain expressions, with where it was.
+/// `value` is the raw YAML value (strings unexpanded); `templates` holds the
+/// parsed template of every string inside it, keyed by its JSON-pointer-like
+/// path ("" for a scalar, "/0", "/vars/name").
+struct Param {
+  Value value;
+  SourceLoc loc;
+  std::map<std::string, expr::Template> templates;
+  std::map<std::string, SourceLoc> locs;  // same keys: where each string starts
+};
+
+struct Backoff {
+  Millis delay{Millis(10000)};
+  double factor = 2.0;
+  std::optional<Millis> max_delay;
+};
+
+struct RetryPolicy {
+  int limit = 0;                          // retries after the first attempt
+  std::vector<FailureClass> when;         // empty: every class but permanent, cancelled
+  bool when_any_failure = false;          // `when: [failure]`
+  Backoff backoff;
+  SourceLoc loc;
+
+  /// Whether a failure of class `c` may be retried under this policy.
+  bool retries(FailureClass c) const;
+};
+
+struct InputDecl {
+  std::string name;
+  std::string type = "string";            // string | boolean | number | choice
+  Value default_value;                    // null: none
+  bool required = false;
+  std::string description;
+  std::vector<std::string> options;       // for choice
+  SourceLoc loc;
+};
+
+struct SecretDecl {
+  std::string name;
+  std::optional<std::string> env;         // read from this environment variable
+  std::optional<std::string> file;        // or from this file (~ expanded at run time)
+  bool required = true;
+  SourceLoc loc;
+};
+
+struct Need {
+  std::string id;
+  SourceLoc loc;
+};
+
+struct Step {
+  std::string id;
+  SourceLoc loc;                          // of the step's key
+  std::string uses;                       // step type; "run" for `run:` steps
+  SourceLoc uses_loc;
+  /// `with:` (for `run:` steps: "script" holds the script, "shell" the shell).
+  std::vector<std::pair<std::string, Param>> with;
+  std::vector<Need> needs;
+  std::optional<expr::Expression> if_;    // null: success()
+  SourceLoc if_loc;
+  std::vector<std::pair<std::string, Param>> env;  // overrides workflow env
+  std::optional<Millis> timeout;          // one attempt
+  std::optional<Millis> timeout_total;    // all attempts
+  RetryPolicy retry;
+  bool continue_on_error = false;
+  std::optional<std::string> working_directory;
+  std::optional<std::string> shell;
+  std::string name;                       // display name (defaults to id)
+
+  const Param* param(std::string_view key) const;
+};
+
+struct Defaults {
+  std::optional<Millis> timeout;
+  std::optional<Millis> timeout_total;
+  std::optional<RetryPolicy> retry;
+  std::optional<std::string> shell;
+  std::optional<std::string> working_directory;
+};
+
+struct Workflow {
+  std::string file;                       // path as given
+  std::string dir;                        // directory of the file (steps run there)
+  std::string name;
+  std::string description;
+  std::vector<InputDecl> inputs;
+  std::vector<SecretDecl> secrets;
+  std::vector<std::pair<std::string, Param>> env;
+  Defaults defaults;
+  std::vector<Step> steps;                // in file order
+  std::vector<std::pair<std::string, Param>> outputs;  // workflow outputs (expressions)
+
+  const Step* step(std::string_view id) const;
+  const InputDecl* input(std::string_view name) const;
+  const SecretDecl* secret(std::string_view name) const;
+};
+
+/// Named values an expression may use in each place, for expr::ParseOptions.
+const std::vector<std::string>& step_named_values();      // inputs env secrets steps git wf
+const std::vector<std::string>& workflow_named_values();  // for top-level env / outputs
+
+}  // namespace wf::model
