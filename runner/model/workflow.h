@@ -93,6 +93,9 @@ struct Step {
   std::optional<std::string> working_directory;
   std::optional<std::string> shell;
   std::string name;                       // display name (defaults to id)
+  /// Every `steps.X` an expression of this step reads (with, env, if,
+  /// run), with where; graph::check() requires X among the transitive needs.
+  std::vector<Need> step_refs;
 
   const Param* param(std::string_view key) const;
 };
