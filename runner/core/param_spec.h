@@ -24,6 +24,10 @@ struct ParamSpec {
   std::string example;            // a YAML snippet of the value, e.g. "[a.yaml, b.yaml]"
   std::vector<std::string> choices;  // for kString: allowed values (empty = any)
   bool secret = false;            // its value is masked wherever it is shown
+  /// A shell script: the executor does not format expressions into it;
+  /// each `${{ }}` becomes a reference to an environment variable holding
+  /// its value, so a value is only ever data to the shell.
+  bool script = false;
 };
 
 struct StepSchema {
@@ -43,5 +47,10 @@ struct StepSchema {
 
 /// Lower-case name used in messages: "string", "list of strings", ...
 const char* param_type_name(ParamType t);
+
+/// Whether a (resolved) value fits the parameter: its type, choices, a
+/// parseable duration. Returns the problem ("expected a list of strings, got
+/// a number") or an empty string.
+std::string check_param_value(const ParamSpec& spec, const Value& value);
 
 }  // namespace wf::core
