@@ -10,6 +10,7 @@
 
 #include "runner/core/diagnostic.h"
 #include "runner/core/duration.h"
+#include "runner/core/failure.h"
 #include "runner/core/value.h"
 #include "runner/expr/expr.h"
 
@@ -19,10 +20,10 @@ using core::Millis;
 using core::SourceLoc;
 using core::Value;
 
-/// How a failed attempt failed; retry.when selects among these.
-enum class FailureClass { kPermanent, kTransient, kRateLimited, kLock, kTimeout, kCancelled };
-const char* failure_class_name(FailureClass c);
-std::optional<FailureClass> parse_failure_class(std::string_view s);  // "rate-limited" -> kRateLimited
+/// How a failed attempt failed; retry.when selects among these (core/failure.h).
+using core::FailureClass;
+using core::failure_class_name;
+using core::parse_failure_class;
 
 /// A value from the file that may contain expressions, with where it was.
 /// `value` is the raw YAML value (strings unexpanded); `templates` holds the

@@ -1,0 +1,217 @@
+// The `steps:` mapping: one Step per key, checked against its step type's
+// schema, with the workflow's `defaults:` applied.
+
+#include <algorithm>
+
+#include "runner/core/strings.h"
+#include "runner/model/load_context.h"
+
+namespace wf::model::detail {
+
+namespace {
+
+const std::vector<std::string> kStepKeys = {"uses",
+                                            "run",
+                                            "with",
+                                            "needs",
+                                            "if",
+                                            "env",
+                                            "timeout",
+                                            "timeout-total",
+                                            "retry",
+                                            "continue-on-error",
+                                            "working-directory",
+                                            "shell",
+                                            "name"};
+
+std::vector<std::string> param_names(const core::StepSchema& schema) {
+  std::vector<std::string> names;
+  for (const auto& p : schema.params) names.push_back(p.name);
+  return names;
+}
+
+// Loads one step; each part reports its own errors and the rest goes on.
+class StepLoader {
+ public:
+  StepLoader(LoadContext& cx, const YamlNode& key, const YamlNode& body, const Defaults& defaults)
+      : cx_(cx), key_(key), body_(body), defaults_(defaults), owner_("step '" + key.text + "'") {
+    scope_.named_values = &step_named_values();
+    scope_.step_refs = &step_.step_refs;
+  }
+
+  Step load() {
+    step_.id = key_.text;
+    step_.name = key_.text;
+    step_.loc = cx_.loc(key_);
+    if (!is_identifier(step_.id))
+      cx_.error(key_,
+                "invalid step id '" + step_.id + "' (use letters, digits, '_' and '-', starting with a letter or '_')");
+    if (!cx_.check_mapping(body_, owner_, kStepKeys, "in " + owner_)) return std::move(step_);
+    if (const YamlNode* n = body_.find("name")) {
+      if (auto s = cx_.string_of(*n, "'name' of " + owner_)) step_.name = *s;
+    }
+    const core::StepSchema* schema = load_kind();
+    load_with(schema);
+    if (const YamlNode* n = body_.find("needs")) load_needs(*n);
+    if (const YamlNode* n = body_.find("if")) {
+      step_.if_ = cx_.condition_of(*n, "'if' of " + owner_, scope_);
+      step_.if_loc = cx_.source().loc_at(*n, 0);  // where the condition's text starts
+    }
+    if (const YamlNode* n = body_.find("env")) step_.env = cx_.env_of(*n, "'env' of " + owner_, scope_);
+    load_settings();
+    link_shell(schema);
+    return std::move(step_);
+  }
+
+ private:
+  bool is_run_script() const { return body_.find("run") && !body_.find("uses"); }
+
+  // `uses` or `run`: the step type, and its schema when there is one.
+  const core::StepSchema* load_kind() {
+    const auto* uses = body_.member("uses");
+    const auto* run = body_.member("run");
+    if (uses && run) {
+      both_uses_and_run_ = true;
+      cx_.error(key_, owner_ + " has both 'uses' and 'run'; a step runs either a step type or a script");
+    } else if (!uses && !run) {
+      cx_.error(key_, owner_ + " has neither 'uses' (a step type) nor 'run' (a script)");
+      return nullptr;
+    }
+    if (uses) {
+      auto type = cx_.string_of(uses->second, "'uses' of " + owner_);
+      if (!type) return nullptr;
+      step_.uses = *type;
+      step_.uses_loc = cx_.loc(uses->second);
+    } else {
+      step_.uses = "run";
+      step_.uses_loc = cx_.loc(run->first);
+    }
+    const auto& find = cx_.options().find_step_type;
+    if (!find) return nullptr;  // no registry given: types are not checked
+    const core::StepSchema* schema = find(step_.uses);
+    if (!schema) {
+      const auto& names = cx_.options().step_type_names;
+      cx_.error(step_.uses_loc, core::with_suggestion("unknown step type '" + step_.uses + "'", step_.uses, names));
+    }
+    return schema;
+  }
+
+  void load_with(const core::StepSchema* schema) {
+    if (is_run_script()) {
+      const core::ParamSpec* spec = schema ? schema->find("script") : nullptr;
+      step_.with.emplace_back("script", cx_.param_of(*body_.find("run"), spec, "'run' of " + owner_, scope_));
+    }
+    if (const YamlNode* with = body_.find("with"); with && !with->is_null()) {
+      if (!with->is_mapping()) cx_.type_error(*with, "'with' of " + owner_, "a mapping");
+      for (const auto& [k, v] : with->members) {
+        const core::ParamSpec* spec = schema ? schema->find(k.text) : nullptr;
+        if (schema && !spec) {
+          cx_.error(k, core::with_suggestion("unknown parameter '" + k.text + "' for step type '" + step_.uses + "'",
+                                             k.text, param_names(*schema)));
+        } else if (is_run_script() && k.text == "script") {
+          cx_.error(k, "parameter 'script' of " + owner_ + " is already given by 'run'");
+          continue;
+        }
+        step_.with.emplace_back(k.text, cx_.param_of(v, spec, "parameter '" + k.text + "' of " + owner_, scope_));
+      }
+    }
+    // With both `uses` and `run`, `run` may well hold what is "missing".
+    if (!schema || both_uses_and_run_) return;
+    for (const auto& spec : schema->params)
+      if (spec.required && !step_.param(spec.name))
+        cx_.error(step_.uses_loc,
+                  owner_ + " is missing required parameter '" + spec.name + "' of step type '" + step_.uses + "'");
+  }
+
+  void load_needs(const YamlNode& n) {
+    std::vector<const YamlNode*> items;
+    if (n.is_scalar()) {
+      items.push_back(&n);
+    } else if (n.is_sequence()) {
+      for (const auto& item : n.items) items.push_back(&item);
+    } else {
+      return cx_.type_error(n, "'needs' of " + owner_, "a step id or a list of step ids");
+    }
+    std::vector<std::string> others;
+    for (const auto& id : cx_.step_ids)
+      if (id != step_.id) others.push_back(id);
+    for (const YamlNode* item : items) {
+      const std::string& id = item->text;
+      auto listed = [&](const Need& need) { return need.id == id; };
+      if (!item->is_scalar()) {
+        cx_.type_error(*item, "each item of 'needs' of " + owner_, "a step id");
+      } else if (id == step_.id) {
+        cx_.error(*item, owner_ + " needs itself");
+      } else if (std::find(others.begin(), others.end(), id) == others.end()) {
+        cx_.error(*item, core::with_suggestion(owner_ + " needs unknown step '" + id + "'", id, others));
+      } else if (std::any_of(step_.needs.begin(), step_.needs.end(), listed)) {
+        cx_.error(*item, owner_ + " needs '" + id + "' twice");
+      } else {
+        step_.needs.push_back(Need{id, cx_.loc(*item)});
+      }
+    }
+  }
+
+  // The keys `defaults:` may set too: the step's own value wins.
+  void load_settings() {
+    step_.timeout = defaults_.timeout;
+    if (const YamlNode* n = body_.find("timeout")) step_.timeout = cx_.duration_of(*n, "'timeout' of " + owner_);
+    step_.timeout_total = defaults_.timeout_total;
+    if (const YamlNode* n = body_.find("timeout-total"))
+      step_.timeout_total = cx_.duration_of(*n, "'timeout-total' of " + owner_);
+    if (defaults_.retry) step_.retry = *defaults_.retry;
+    if (const YamlNode* n = body_.find("retry")) {
+      if (auto r = cx_.retry_of(*n, owner_)) step_.retry = *r;
+    }
+    if (const YamlNode* n = body_.find("continue-on-error")) {
+      if (auto b = cx_.bool_of(*n, "'continue-on-error' of " + owner_)) step_.continue_on_error = *b;
+    }
+    step_.working_directory = defaults_.working_directory;
+    if (const YamlNode* n = body_.find("working-directory"))
+      step_.working_directory = cx_.string_of(*n, "'working-directory' of " + owner_);
+    step_.shell = defaults_.shell;
+    if (const auto* m = body_.member("shell")) {
+      step_.shell = cx_.string_of(m->second, "'shell' of " + owner_);
+      if (step_.uses != "run" && !step_.uses.empty())
+        cx_.error(m->first, "'shell' only applies to 'run' steps; " + owner_ + " uses '" + step_.uses + "'");
+    }
+  }
+
+  // A `run` step's shell is both Step::shell and its `shell` parameter, so
+  // the step type sees the one `defaults:` gives as well.
+  void link_shell(const core::StepSchema* schema) {
+    if (step_.uses != "run") return;
+    if (const Param* p = step_.param("shell")) {
+      if (p->value.is_string() && !has_expression(p->value.as_string())) step_.shell = p->value.as_string();
+      return;
+    }
+    if (!step_.shell || !schema || !schema->find("shell")) return;
+    auto t = expr::Template::parse(*step_.shell, expr::ParseOptions{*scope_.named_values});
+    if (!t) return;
+    Param p;
+    p.value = Value(*step_.shell);
+    p.loc = step_.loc;
+    p.templates.emplace("", std::move(*t));
+    p.locs.emplace("", step_.loc);
+    step_.with.emplace_back("shell", std::move(p));
+  }
+
+  LoadContext& cx_;
+  const YamlNode& key_;
+  const YamlNode& body_;
+  const Defaults& defaults_;
+  const std::string owner_;
+  Step step_;
+  ExprScope scope_;
+  bool both_uses_and_run_ = false;
+};
+
+}  // namespace
+
+void load_steps(LoadContext& cx, const YamlNode& steps, const Defaults& defaults, Workflow& wf) {
+  if (!steps.is_mapping()) return cx.type_error(steps, "'steps'", "a mapping of step ids to steps");
+  if (steps.members.empty()) return cx.error(steps, "'steps' has no steps");
+  for (const auto& [key, body] : steps.members) wf.steps.push_back(StepLoader(cx, key, body, defaults).load());
+}
+
+}  // namespace wf::model::detail
