@@ -19,14 +19,15 @@ namespace wf::services {
 using Millis = std::chrono::milliseconds;
 
 /// How to stop a process: SIGINT to its whole process group, then SIGTERM
-/// after `interrupt_grace`, then SIGKILL after `terminate_grace`.
+/// after `interrupt_grace`, then SIGKILL after `terminate_grace`. (SIGINT and
+/// SIGTERM are each followed by SIGCONT, so that stopped members act on them.)
 struct StopPolicy {
   Millis interrupt_grace{7500};
   Millis terminate_grace{2500};
 };
 
 struct ProcessSpec {
-  std::vector<std::string> argv;            // argv[0] is looked up in PATH of `env`
+  std::vector<std::string> argv;            // argv[0] is looked up in PATH of `env` (else wf's PATH)
   std::map<std::string, std::string> env;   // the complete environment of the child
   std::string cwd;                          // empty: inherit
   std::optional<std::string> stdin_data;    // written then closed; nullopt: /dev/null
@@ -40,7 +41,10 @@ struct ProcessSpec {
 
 struct ProcessResult {
   bool started = false;       // false: spawn failed, see `error`
-  std::string error;          // why it could not start ("bash: not found in PATH")
+  /// Why it could not start ("deploy: command not found", "./x.sh: Permission
+  /// denied", "working directory d: No such file or directory"); when
+  /// started, empty unless members of its group survived even SIGKILL.
+  std::string error;
   int exit_code = -1;         // valid when exited normally
   int signal = 0;             // the signal that ended it, if any
   bool timed_out = false;     // the timeout started the stop sequence
@@ -58,7 +62,10 @@ class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;
   /// Blocks until the process and its group are gone. Cancellation (the
-  /// token) and the spec's timeout start the stop sequence.
+  /// token, from any thread) and the spec's timeout start the stop sequence;
+  /// a token cancelled before the call starts nothing (started = false,
+  /// cancelled = true). An exception thrown by on_stdout / on_stderr
+  /// propagates after the group has been killed.
   virtual ProcessResult run(const ProcessSpec& spec, const core::CancelToken& cancel) = 0;
 };
 
