@@ -1,0 +1,33 @@
+#include "runner/exec/contexts.h"
+
+#include "runner/core/json.h"
+#include "runner/model/resolve.h"
+
+namespace wf::exec {
+
+core::Value step_named_values(const RunValues& run, const core::Value& steps, const core::Value& step_env,
+                              int attempt) {
+  core::Value env = run.env;
+  if (step_env.is_object())
+    for (const auto& [k, v] : step_env.as_object()) env = env.with(k, v);
+  core::Value wf(core::Value::Object{{"run_id", run.run_id}, {"workflow", run.workflow}, {"attempt", attempt}});
+  return core::Value(core::Value::Object{{"inputs", run.inputs},
+                                         {"secrets", run.secrets},
+                                         {"env", env},
+                                         {"steps", steps},
+                                         {"git", run.git},
+                                         {"wf", wf}});
+}
+
+core::Expected<core::Value, std::string> resolve_env(const std::vector<std::pair<std::string, model::Param>>& env,
+                                                     const expr::EvalContext& ctx) {
+  core::Value::Object out;
+  for (const auto& [name, param] : env) {
+    auto v = model::resolve_param(param, ctx);
+    if (!v) return core::unexpected(v.error().loc.str() + ": env " + name + ": " + v.error().message);
+    out.emplace_back(name, v->is_string() ? *v : core::Value(expr::to_string(*v)));
+  }
+  return core::Value(std::move(out));
+}
+
+}  // namespace wf::exec

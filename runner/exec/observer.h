@@ -1,0 +1,90 @@
+#pragma once
+// What happens during a run, as events for observers (console, JSON lines,
+// GitHub Actions). The executor calls observers one at a time (under its
+// lock), so an observer need not be thread-safe against the executor; an
+// observer with its own thread (a live status line) locks for itself.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runner/core/duration.h"
+#include "runner/core/failure.h"
+#include "runner/core/value.h"
+#include "runner/step_api/step_type.h"
+
+namespace wf::exec {
+
+using core::FailureClass;
+using core::Millis;
+using core::Value;
+
+/// A step's final result, as `steps.<id>.outcome` shows it.
+enum class Outcome { kSuccess, kFailure, kSkipped, kCancelled };
+const char* outcome_name(Outcome o);
+
+struct RunStart {
+  std::string run_id;
+  std::string workflow;          // its name (or file)
+  std::string file;
+  std::string run_dir;           // .wf/runs/<id>
+  size_t steps = 0;
+  bool resumed = false;
+};
+
+struct AttemptStart {
+  std::string step_id;
+  std::string step_type;
+  int attempt = 1;               // 1-based
+  int max_attempts = 1;          // 1 + retry.limit
+  std::string log_file;
+};
+
+struct AttemptEnd {
+  std::string step_id;
+  int attempt = 1;
+  bool ok = false;
+  FailureClass failure_class = FailureClass::kPermanent;
+  std::string summary;           // masked
+  Millis duration{0};
+  std::optional<Millis> retry_in;  // set when another attempt follows after this wait
+};
+
+struct StepEnd {
+  std::string step_id;
+  Outcome outcome = Outcome::kSuccess;
+  bool continue_on_error = false;  // failed, but its conclusion is success
+  std::string reason;            // why skipped / failed / cancelled (masked)
+  int attempts = 0;
+  Millis duration{0};
+  Value outputs;                 // object; masked
+  std::vector<std::pair<std::string, std::string>> links;
+  bool reused = false;           // taken from the journal of an earlier run (--resume)
+};
+
+struct RunEnd {
+  std::string run_id;
+  std::string run_dir;
+  bool ok = false;
+  bool cancelled = false;
+  Millis duration{0};
+  int exit_code = 0;             // 0 success, 1 failed, 130 interrupted
+  std::vector<StepEnd> steps;    // in file order
+  /// The workflow's `outputs:`, resolved after the last step (masked).
+  std::vector<std::pair<std::string, std::string>> outputs;
+};
+
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void run_started(const RunStart&) {}
+  virtual void attempt_started(const AttemptStart&) {}
+  /// One line a step printed (or an info line from the step type); masked.
+  virtual void step_line(std::string_view step_id, step_api::StepLog::Stream stream, std::string_view text) {}
+  virtual void attempt_finished(const AttemptEnd&) {}
+  virtual void step_finished(const StepEnd&) {}
+  virtual void run_finished(const RunEnd&) {}
+};
+
+}  // namespace wf::exec

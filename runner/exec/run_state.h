@@ -1,0 +1,78 @@
+#pragma once
+// The executor's internal state of one run, shared by the scheduler
+// (executor.cc) and the attempt runner (attempt.cc). Not a public API.
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runner/exec/contexts.h"
+#include "runner/exec/executor.h"
+#include "runner/exec/state.h"
+
+namespace wf::exec::detail {
+
+struct AttemptRecord {
+  int attempt = 1;
+  bool ok = false;
+  FailureClass failure_class = FailureClass::kPermanent;
+  std::string summary;
+  Millis duration{0};
+  std::string log_file;
+};
+
+struct StepState {
+  const model::Step* step = nullptr;
+  size_t index = 0;
+  enum class Phase { kPending, kRunning, kDone } phase = Phase::kPending;
+  bool selected = true;                 // --only
+  Outcome outcome = Outcome::kSuccess;
+  std::string reason;
+  Value outputs = Value(Value::Object{});  // real values, for expressions
+  std::vector<std::pair<std::string, std::string>> links;
+  std::vector<AttemptRecord> attempts;
+  std::string definition_hash;
+  bool reused = false;
+  Millis duration{0};
+};
+
+/// What attempt.cc needs to run one step to its end (all attempts).
+struct StepJob {
+  StepState* state = nullptr;
+  Value steps_context;                  // {id: {outputs, outcome, conclusion}} of finished steps
+  const core::CancelToken* cancel = nullptr;  // the token this step's attempts follow
+  const JournalStep* previous = nullptr;      // --resume: what the earlier run recorded
+};
+
+/// The run-wide things every step job uses.
+struct RunShared {
+  const model::Workflow* wf = nullptr;
+  const RunOptions* options = nullptr;
+  const ExecutorDeps* deps = nullptr;
+  RunValues values;
+  std::string run_dir;
+  Journal* journal = nullptr;
+  std::mutex observer_mu;               // observers are called one at a time
+
+  template <class F>
+  void notify(F&& f) {
+    std::lock_guard<std::mutex> lock(observer_mu);
+    for (RunObserver* o : deps->observers) f(*o);
+  }
+  /// The masked form of a value (strings inside masked).
+  Value masked(const Value& v) const;
+};
+
+/// Runs every attempt of a step (retries, backoff, timeouts) and fills
+/// job.state's outcome, outputs, attempts. Called on the step's own thread.
+void run_step(RunShared& run, StepJob& job);
+
+/// A stable hash (hex) of a step's resolved definition, for --resume.
+std::string definition_hash(const std::string& text);
+
+}  // namespace wf::exec::detail

@@ -1,0 +1,97 @@
+#pragma once
+// The run's state on disk: `.wf/runs/<id>/` with an append-only journal,
+// per-attempt logs and report.json, plus the lock that keeps two runs off one
+// state directory. Everything written here is already masked.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runner/core/expected.h"
+#include "runner/core/value.h"
+
+namespace wf::exec {
+
+/// A new run id: sortable by start time, unique ("20261122-213501-4f2a").
+std::string new_run_id();
+
+/// The append-only journal (`journal.jsonl`): one JSON object per line, each
+/// write fsync'd before append() returns. Thread-safe.
+class Journal {
+ public:
+  /// Opens (creating run_dir and its parents) run_dir/journal.jsonl for
+  /// appending. An existing journal whose last line was torn by a kill is
+  /// repaired first (the fragment dropped, or ended if it parses), so new
+  /// events never glue onto it. Fails with a message naming the path.
+  static core::Expected<std::unique_ptr<Journal>, std::string> open(const std::string& run_dir);
+  ~Journal();
+  /// Appends `event` (an object; anything else is recorded under "value")
+  /// as one line whose first member is "time" (RFC 3339 UTC, ms), and
+  /// fdatasyncs before returning. Never throws on I/O errors: the first one
+  /// is reported on stderr, and a partial line is taken back.
+  void append(const core::Value& event);
+
+ private:
+  Journal(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  int fd_;
+  std::string path_;
+  std::mutex mu_;
+  bool write_failed_ = false;  // guarded by mu_
+};
+
+/// What a journal says about each step, for --resume.
+struct JournalStep {
+  std::string outcome;              // "success", "failure", "skipped", "cancelled", "" (unfinished)
+  std::string definition_hash;      // of the resolved definition it ran with
+  core::Value outputs;              // object
+  int attempts = 0;
+};
+struct JournalState {
+  std::string run_id;
+  bool finished = false;            // a run_finished event was written
+  bool ok = false;                  // ... and the run succeeded
+  std::map<std::string, JournalStep> steps;
+  size_t events = 0;
+};
+
+/// Reads a journal. A torn last line (a write cut by SIGKILL) is ignored; any
+/// other unparsable line is an error "PATH:LINE: message". The last
+/// attempt_started/step_finished about a step wins; a run_started after a
+/// run_finished (a resume) makes the run unfinished again.
+core::Expected<JournalState, std::string> read_journal(const std::string& path);
+
+/// The newest run directory under state_dir/runs (by name, i.e. start time)
+/// whose journal is unfinished or finished with ok=false (for `wf run
+/// --resume`), or state_dir/runs/<id> when `id` is given and exists.
+/// Directories without a journal are skipped; an unreadable journal counts
+/// as resumable, so resuming reports its error.
+std::optional<std::string> find_resumable_run(const std::string& state_dir, const std::string& id = "");
+
+/// Writes `content` to `path` atomically (temp file in the same directory,
+/// fsync, rename, fsync of the directory): readers see the old or the new
+/// content, never a mix. Returns true or a message naming the path.
+core::Expected<bool, std::string> write_file_atomic(const std::string& path, const std::string& content);
+
+/// An exclusive lock on a state directory (flock on state_dir/lock, which
+/// records the holder's run id and pid). Released on destruction or when the
+/// process dies.
+class StateLock {
+ public:
+  /// Creates state_dir if missing and locks it for `run_id`. Fails at once,
+  /// naming the run that holds it, unless `wait`: then blocks until it is
+  /// free. Locks conflict between separate acquire() calls even in one process.
+  static core::Expected<std::unique_ptr<StateLock>, std::string> acquire(const std::string& state_dir,
+                                                                         const std::string& run_id, bool wait);
+  ~StateLock();
+  StateLock(const StateLock&) = delete;
+  StateLock& operator=(const StateLock&) = delete;
+
+ private:
+  explicit StateLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+}  // namespace wf::exec

@@ -1,0 +1,41 @@
+#include "runner/exec/step_log.h"
+
+#include "runner/core/workflow_commands.h"
+
+namespace wf::exec {
+
+AttemptLog::AttemptLog(core::SecretMasker& masker, const std::string& path, Forward forward)
+    : masker_(masker), file_(std::fopen(path.c_str(), "ae")), forward_(std::move(forward)) {}
+
+AttemptLog::~AttemptLog() {
+  if (file_) std::fclose(file_);
+}
+
+void AttemptLog::line(Stream stream, std::string_view text) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stream != Stream::kInfo) {
+    if (auto cmd = core::parse_workflow_command(text)) {
+      // The value of ::add-mask:: is a secret: it must never be shown, not
+      // even in the line that registers it.
+      if (cmd->name == "add-mask") {
+        masker_.add(cmd->value);
+        return;
+      }
+      if (cmd->name == "wf-failure-class") {
+        declared_class_ = cmd->value;
+        return;
+      }
+    }
+  }
+  std::string masked = masker_.mask(text);
+  if (file_) {
+    const char* tag = stream == Stream::kStderr ? "err| " : stream == Stream::kInfo ? "wf | " : "out| ";
+    std::fputs(tag, file_);
+    std::fwrite(masked.data(), 1, masked.size(), file_);
+    std::fputc('\n', file_);
+    std::fflush(file_);
+  }
+  if (forward_) forward_(stream, masked);
+}
+
+}  // namespace wf::exec

@@ -1,0 +1,39 @@
+#pragma once
+// The executor's StepLog: masks every line, acts on `::add-mask::`, writes
+// the attempt's log file and forwards the line to the observers.
+
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "runner/core/secret_masker.h"
+#include "runner/step_api/step_type.h"
+
+namespace wf::exec {
+
+class AttemptLog : public step_api::StepLog {
+ public:
+  using Forward = std::function<void(Stream, std::string_view masked_line)>;
+  /// Opens (creating) `path` for the attempt's log; `forward` receives each
+  /// masked line (called under this log's lock, from the step's thread).
+  AttemptLog(core::SecretMasker& masker, const std::string& path, Forward forward);
+  ~AttemptLog() override;
+  AttemptLog(const AttemptLog&) = delete;
+  AttemptLog& operator=(const AttemptLog&) = delete;
+
+  void line(Stream stream, std::string_view text) override;
+  void add_secret(std::string_view value) override { masker_.add(value); }
+
+  /// Failure class a script declared with `::wf-failure-class::NAME`, if any.
+  const std::string& declared_failure_class() const { return declared_class_; }
+
+ private:
+  core::SecretMasker& masker_;
+  std::FILE* file_ = nullptr;
+  Forward forward_;
+  std::mutex mu_;
+  std::string declared_class_;
+};
+
+}  // namespace wf::exec

@@ -1,0 +1,123 @@
+#include "steps/run/run_step.h"
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "runner/core/output_file.h"
+#include "runner/step_api/line_splitter.h"
+
+namespace wf::steps {
+
+const core::StepSchema& RunStep::schema() const {
+  static const core::StepSchema kSchema = [] {
+    core::StepSchema s;
+    s.type = "run";
+    s.summary = "Run a shell script (bash -eo pipefail by default), as a GitHub Actions run: step.";
+    s.description =
+        "Write it as `run: SCRIPT` on a step. Each ${{ }} in the script is passed to the shell as an\n"
+        "environment variable and referenced as \"$WF_EXPR_N\", so a value is only ever data, never code.\n"
+        "The script writes outputs to the file named by $WF_OUTPUT, with $GITHUB_OUTPUT's syntax\n"
+        "(name=value lines and name<<DELIM heredocs). Printing ::add-mask::VALUE masks VALUE in every log.";
+    core::ParamSpec script;
+    script.name = "script";
+    script.required = true;
+    script.script = true;
+    script.doc = "The script. Given as the step's `run:` value.";
+    script.example = "|\n  echo \"deploying ${{ inputs.cluster }}\"\n  echo \"url=https://example.test\" >> \"$WF_OUTPUT\"";
+    core::ParamSpec shell;
+    shell.name = "shell";
+    shell.default_value = "bash";
+    shell.doc =
+        "bash (bash --noprofile --norc -eo pipefail), sh (sh -e), python, or a command line with {0}\n"
+        "where the script file goes. Given as the step's `shell:` key.";
+    shell.example = "sh";
+    s.params = {script, shell};
+    s.outputs = {{"<name>", "each name=value the script writes to $WF_OUTPUT"}};
+    s.example =
+        "steps:\n"
+        "  greet:\n"
+        "    run: |\n"
+        "      echo \"hello ${{ inputs.who }}\"\n"
+        "      echo \"greeting=hello\" >> \"$WF_OUTPUT\"\n"
+        "    timeout: 1m";
+    return s;
+  }();
+  return kSchema;
+}
+
+namespace {
+
+// GitHub's shells: bash and sh get strict flags; anything else is a command
+// line in which {0} is the script file (appended when absent).
+std::vector<std::string> shell_argv(const std::string& shell, const std::string& file) {
+  if (shell == "bash") return {"bash", "--noprofile", "--norc", "-eo", "pipefail", file};
+  if (shell == "sh") return {"sh", "-e", file};
+  if (shell == "python") return {"python3", file};
+  std::vector<std::string> argv;
+  std::istringstream in(shell);
+  bool placed = false;
+  for (std::string word; in >> word;) {
+    size_t at = word.find("{0}");
+    if (at != std::string::npos) {
+      word.replace(at, 3, file);
+      placed = true;
+    }
+    argv.push_back(word);
+  }
+  if (!placed) argv.push_back(file);
+  return argv;
+}
+
+std::string describe_exit(const services::ProcessResult& r) {
+  if (r.signal) return "killed by signal " + std::to_string(r.signal) + " (" + strsignal(r.signal) + ")";
+  return "exit code " + std::to_string(r.exit_code);
+}
+
+}  // namespace
+
+step_api::StepResult RunStep::run(step_api::StepContext& ctx) const {
+  using step_api::StepResult;
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(ctx.working_directory))
+    return StepResult::failure(core::FailureClass::kPermanent,
+                               "working-directory " + ctx.working_directory + " does not exist");
+  std::string script_path = ctx.attempt_dir + "/script";
+  std::string output_path = ctx.attempt_dir + "/output";
+  std::ofstream(script_path, std::ios::binary) << ctx.param_string("script") << "\n";
+  std::ofstream(output_path, std::ios::binary | std::ios::trunc).flush();
+
+  services::ProcessSpec spec;
+  spec.argv = shell_argv(ctx.param_string("shell", "bash"), script_path);
+  spec.env = ctx.env;
+  spec.env["WF_OUTPUT"] = output_path;
+  spec.cwd = ctx.working_directory;
+  spec.stop = ctx.stop;
+  step_api::LineSplitter out([&](std::string_view l) { ctx.log->line(step_api::StepLog::Stream::kStdout, l); });
+  step_api::LineSplitter err([&](std::string_view l) { ctx.log->line(step_api::StepLog::Stream::kStderr, l); });
+  spec.on_stdout = [&](std::string_view c) { out.write(c); };
+  spec.on_stderr = [&](std::string_view c) { err.write(c); };
+  services::ProcessResult r = ctx.processes->run(spec, *ctx.cancel);
+  out.flush();
+  err.flush();
+
+  if (!r.started) return StepResult::failure(core::FailureClass::kPermanent, r.error);
+  if (r.cancelled || r.timed_out)
+    return StepResult::failure(core::FailureClass::kCancelled, "stopped (" + describe_exit(r) + ")");
+  // A script's failure says nothing of its cause: it is retryable unless the
+  // script declares otherwise (::wf-failure-class::permanent).
+  if (!r.success()) return StepResult::failure(core::FailureClass::kTransient, describe_exit(r));
+
+  std::ifstream in(output_path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  auto outputs = core::parse_output_file(content.str());
+  if (!outputs)
+    return StepResult::failure(core::FailureClass::kPermanent, "malformed $WF_OUTPUT: " + outputs.error());
+  StepResult result = StepResult::success();
+  for (auto& [k, v] : *outputs) result.outputs.emplace_back(k, core::Value(v));
+  return result;
+}
+
+}  // namespace wf::steps

@@ -1,0 +1,398 @@
+// The scheduler through fake step types and a manual clock: ordering,
+// parallelism at 1, 2 and 8 workers, fail-fast, conditions, retries and
+// backoff, outputs, cancellation, journal and resume — no processes, no sleeps.
+
+#include <catch2/catch.hpp>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+
+#include "runner/core/json.h"
+#include "runner/exec/executor.h"
+#include "runner/exec/state.h"
+#include "runner/model/loader.h"
+#include "tests/support/command.h"
+
+using namespace wf;
+using core::Value;
+
+namespace {
+
+// What fake steps did, shared with the test.
+struct Record {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> started;  // step ids in start order
+  std::map<std::string, int> attempts;
+  std::map<std::string, Value> seen;  // the `with` each step saw last
+  int running = 0;
+  int max_running = 0;
+  int hold_for = 0;                  // `hold` steps enter in groups of this many...
+  int total = 0;                     // ... of this many steps in all
+  int entered = 0;
+};
+
+/// `fake`: fails its first `fail` attempts with `class` (and `retry-after`
+/// ms), then succeeds with `outputs`; `hold: true` waits until
+/// Record::hold_for steps run at once; `wait-cancel: true` blocks until cancelled.
+class FakeStep : public step_api::StepType {
+ public:
+  explicit FakeStep(Record& r) : r_(r) {
+    schema_.type = "fake";
+    schema_.summary = "test double";
+    auto p = [](std::string name, core::ParamType t) {
+      core::ParamSpec s;
+      s.name = std::move(name);
+      s.type = t;
+      return s;
+    };
+    schema_.params = {p("fail", core::ParamType::kNumber), p("class", core::ParamType::kString),
+                      p("retry-after", core::ParamType::kNumber), p("outputs", core::ParamType::kMap),
+                      p("hold", core::ParamType::kBool), p("wait-cancel", core::ParamType::kBool),
+                      p("value", core::ParamType::kAny)};
+  }
+  const core::StepSchema& schema() const override { return schema_; }
+
+  step_api::StepResult run(step_api::StepContext& ctx) const override {
+    int attempt;
+    {
+      std::unique_lock<std::mutex> l(r_.mu);
+      if (ctx.attempt == 1) r_.started.push_back(ctx.step_id);
+      attempt = ++r_.attempts[ctx.step_id];
+      r_.seen[ctx.step_id] = ctx.with;
+      r_.max_running = std::max(r_.max_running, ++r_.running);
+      r_.cv.notify_all();
+      if (ctx.param_bool("hold")) {
+        // A barrier per group of hold_for: a group leaves only when all of it
+        // runs at once, which needs hold_for workers.
+        int group_end = std::min(r_.total, (r_.entered++ / r_.hold_for + 1) * r_.hold_for);
+        r_.cv.notify_all();
+        r_.cv.wait_for(l, std::chrono::seconds(5), [&] { return r_.entered >= group_end; });
+      }
+      --r_.running;
+    }
+    if (ctx.param_bool("wait-cancel")) ctx.cancel->sleep_for(std::chrono::seconds(30));
+    if (ctx.cancel->cancelled()) return step_api::StepResult::failure(core::FailureClass::kCancelled, "cancelled");
+    const Value& fail = ctx.param("fail");
+    if (fail.is_number() && attempt <= fail.as_number()) {
+      auto cls = core::parse_failure_class(ctx.param_string("class", "transient"));
+      auto r = step_api::StepResult::failure(cls.value_or(core::FailureClass::kPermanent),
+                                             "failing attempt " + std::to_string(attempt));
+      if (ctx.param("retry-after").is_number())
+        r.retry_after = core::Millis(static_cast<long long>(ctx.param("retry-after").as_number()));
+      return r;
+    }
+    auto r = step_api::StepResult::success("ok");
+    if (ctx.param("outputs").is_object())
+      for (const auto& [k, v] : ctx.param("outputs").as_object()) r.outputs.emplace_back(k, v);
+    return r;
+  }
+
+ private:
+  Record& r_;
+  core::StepSchema schema_;
+};
+
+struct Harness {
+  Record record;
+  step_api::Registry registry;
+  exec::ManualClock clock;
+  core::SecretMasker masker;
+  core::CancelToken cancel;
+  test::TempDir dir;
+  exec::RunOptions options;
+  std::vector<exec::StepEnd> ended;
+
+  struct Collector : exec::RunObserver {
+    std::vector<exec::AttemptEnd> attempts;
+    void attempt_finished(const exec::AttemptEnd& e) override { attempts.push_back(e); }
+  } collector;
+
+  Harness() {
+    registry.add(std::make_unique<FakeStep>(record));
+    options.jobs = 1;
+    options.inputs = Value(Value::Object{});
+    options.secrets = Value(Value::Object{});
+  }
+
+  model::Workflow load(const std::string& yaml) {
+    model::LoadOptions lo;
+    lo.find_step_type = [this](std::string_view t) { return registry.schema(t); };
+    lo.step_type_names = registry.names();
+    auto r = model::load_workflow_text(yaml, dir.path() + "/wf.yaml", lo);
+    for (const auto& d : r.diagnostics) UNSCOPED_INFO(d.str());
+    REQUIRE(r.workflow);
+    r.workflow->dir = dir.path();
+    return std::move(*r.workflow);
+  }
+
+  exec::RunEnd run(const std::string& yaml, double jitter = 0.5) {
+    model::Workflow wf = load(yaml);
+    exec::ExecutorDeps deps;
+    deps.registry = &registry;
+    deps.clock = &clock;
+    deps.masker = &masker;
+    deps.cancel = &cancel;
+    deps.observers = {&collector};
+    deps.random01 = [jitter] { return jitter; };
+    auto end = exec::run_workflow(wf, options, deps);
+    INFO((end ? "" : end.error()));
+    REQUIRE(end);
+    return *end;
+  }
+
+  static const exec::StepEnd& step(const exec::RunEnd& e, const std::string& id) {
+    for (const auto& s : e.steps)
+      if (s.step_id == id) return s;
+    FAIL("no step " << id);
+    throw;
+  }
+};
+
+size_t position(const std::vector<std::string>& v, const std::string& id) {
+  return static_cast<size_t>(std::find(v.begin(), v.end(), id) - v.begin());
+}
+
+}  // namespace
+
+TEST_CASE("executor: a step starts only after all its needs", "[exec]") {
+  for (int jobs : {1, 2, 8}) {
+    Harness h;
+    h.options.jobs = jobs;
+    auto end = h.run(R"(steps:
+  d: { uses: fake, needs: [b, c] }
+  b: { uses: fake, needs: [a] }
+  c: { uses: fake, needs: [a] }
+  a: { uses: fake }
+)");
+    INFO("jobs " << jobs);
+    CHECK(end.exit_code == 0);
+    auto& s = h.record.started;
+    REQUIRE(s.size() == 4);
+    CHECK(position(s, "a") < position(s, "b"));
+    CHECK(position(s, "a") < position(s, "c"));
+    CHECK(position(s, "b") < position(s, "d"));
+    CHECK(position(s, "c") < position(s, "d"));
+  }
+}
+
+TEST_CASE("executor: independent steps run up to -j at once, never more", "[exec]") {
+  for (int jobs : {1, 2, 8}) {
+    Harness h;
+    h.options.jobs = jobs;
+    h.record.hold_for = jobs;  // steps wait in groups of `jobs` until the group runs together
+    h.record.total = 8;
+    std::string yaml = "steps:\n";
+    for (int i = 0; i < 8; ++i) yaml += "  s" + std::to_string(i) + ": { uses: fake, with: { hold: true } }\n";
+    auto end = h.run(yaml);
+    INFO("jobs " << jobs);
+    CHECK(end.exit_code == 0);
+    CHECK(h.record.max_running == jobs);
+    CHECK(h.record.started.size() == 8);
+  }
+}
+
+TEST_CASE("executor: outputs flow to later steps with their outcome", "[exec]") {
+  Harness h;
+  auto end = h.run(R"(steps:
+  a: { uses: fake, with: { outputs: { tag: v1.2, n: 3 } } }
+  b:
+    uses: fake
+    needs: [a]
+    with:
+      value: ${{ steps.a.outputs.tag }}-${{ steps.a.outcome }}
+  c:
+    uses: fake
+    needs: [b]
+    with:
+      value: ${{ steps.a.outputs.n }}
+)");
+  CHECK(end.exit_code == 0);
+  CHECK(h.record.seen["b"].find("value")->as_string() == "v1.2-success");
+  CHECK(h.record.seen["c"].find("value")->as_number() == 3);  // a lone expression keeps its type
+  CHECK(Harness::step(end, "a").outputs.find("tag")->as_string() == "v1.2");
+}
+
+TEST_CASE("executor: a failure skips dependents and, by default, steps not started", "[exec]") {
+  Harness h;
+  auto end = h.run(R"(steps:
+  a: { uses: fake, with: { fail: 1, class: permanent } }
+  b: { uses: fake, needs: [a] }
+  c: { uses: fake }
+  cleanup: { uses: fake, needs: [b], if: "${{ always() }}" }
+  on-failure: { uses: fake, needs: [a], if: failure() }
+)");
+  CHECK(end.exit_code == 1);
+  CHECK(Harness::step(end, "a").outcome == exec::Outcome::kFailure);
+  CHECK(Harness::step(end, "b").outcome == exec::Outcome::kSkipped);
+  CHECK(Harness::step(end, "b").reason == "not started: step 'a' failed (--keep-going runs independent steps)");
+  CHECK(Harness::step(end, "c").outcome == exec::Outcome::kSkipped);
+  CHECK(Harness::step(end, "cleanup").outcome == exec::Outcome::kSuccess);
+  CHECK(Harness::step(end, "on-failure").outcome == exec::Outcome::kSuccess);
+}
+
+TEST_CASE("executor: --keep-going runs independent steps after a failure", "[exec]") {
+  Harness h;
+  h.options.keep_going = true;
+  auto end = h.run(R"(steps:
+  a: { uses: fake, with: { fail: 1, class: permanent } }
+  b: { uses: fake, needs: [a] }
+  c: { uses: fake }
+  d: { uses: fake, needs: [c], if: failure() }
+)");
+  CHECK(end.exit_code == 1);
+  CHECK(Harness::step(end, "b").reason == "needs 'a', which ended failure");
+  CHECK(Harness::step(end, "c").outcome == exec::Outcome::kSuccess);
+  // failure() looks at the step's own ancestors: c's branch did not fail.
+  CHECK(Harness::step(end, "d").outcome == exec::Outcome::kSkipped);
+}
+
+TEST_CASE("executor: continue-on-error lets dependents run and the run succeed", "[exec]") {
+  Harness h;
+  auto end = h.run(R"(steps:
+  a: { uses: fake, continue-on-error: true, with: { fail: 1, class: permanent } }
+  b:
+    uses: fake
+    needs: [a]
+    with: { value: "${{ steps.a.outcome }}/${{ steps.a.conclusion }}" }
+)");
+  CHECK(end.exit_code == 0);
+  CHECK(Harness::step(end, "a").outcome == exec::Outcome::kFailure);
+  CHECK(h.record.seen["b"].find("value")->as_string() == "failure/success");
+}
+
+TEST_CASE("executor: a false if skips the step and its dependents", "[exec]") {
+  Harness h;
+  h.options.inputs = Value(Value::Object{{"smoke", false}});
+  auto end = h.run(R"(inputs:
+  smoke: { type: boolean, default: true }
+steps:
+  smoke: { uses: fake, if: "${{ inputs.smoke }}" }
+  after: { uses: fake, needs: [smoke] }
+  report: { uses: fake, needs: [after], if: always() }
+)");
+  CHECK(end.exit_code == 0);
+  CHECK(Harness::step(end, "smoke").reason == "if: inputs.smoke is false");
+  CHECK(Harness::step(end, "after").outcome == exec::Outcome::kSkipped);
+  CHECK(Harness::step(end, "report").outcome == exec::Outcome::kSuccess);
+}
+
+TEST_CASE("executor: retries by class with exponential backoff and full jitter", "[exec]") {
+  Harness h;
+  auto end = h.run(R"(steps:
+  flaky:
+    uses: fake
+    with: { fail: 2, class: transient }
+    retry: { limit: 3, backoff: { delay: 10s, factor: 2 } }
+)", /*jitter=*/0.5);
+  CHECK(end.exit_code == 0);
+  CHECK(h.record.attempts["flaky"] == 3);
+  // full jitter at 0.5: 0.5 * 10s, then 0.5 * 20s
+  CHECK(h.clock.slept() == std::chrono::seconds(15));
+  REQUIRE(h.collector.attempts.size() == 3);
+  CHECK(h.collector.attempts[0].retry_in == core::Millis(5000));
+  CHECK(h.collector.attempts[1].retry_in == core::Millis(10000));
+  CHECK(h.collector.attempts[2].ok);
+}
+
+TEST_CASE("executor: permanent failures are not retried unless when: [failure]", "[exec]") {
+  Harness h;
+  h.options.keep_going = true;
+  auto end = h.run(R"(steps:
+  p: { uses: fake, with: { fail: 1, class: permanent }, retry: 3 }
+  q: { uses: fake, with: { fail: 1, class: permanent }, retry: { limit: 3, when: [failure] } }
+  l: { uses: fake, with: { fail: 1, class: lock }, retry: { limit: 1, when: [transient] } }
+)");
+  CHECK(h.record.attempts["p"] == 1);
+  CHECK(Harness::step(end, "p").reason == "failing attempt 1");
+  CHECK(h.record.attempts["l"] == 1);
+  CHECK(h.record.attempts["q"] == 2);
+  CHECK(Harness::step(end, "q").outcome == exec::Outcome::kSuccess);
+}
+
+TEST_CASE("executor: a rate-limited failure waits at least what the server asked", "[exec]") {
+  Harness h;
+  auto end = h.run(R"(steps:
+  api:
+    uses: fake
+    with: { fail: 1, class: rate-limited, retry-after: 60000 }
+    retry: { limit: 1, backoff: { delay: 1s } }
+)");
+  CHECK(end.exit_code == 0);
+  CHECK(h.clock.slept() == std::chrono::seconds(60));
+}
+
+TEST_CASE("executor: a cancelled run skips what has not started, except always() steps", "[exec]") {
+  Harness h;
+  h.cancel.cancel();
+  auto end = h.run(R"(steps:
+  a: { uses: fake }
+  b: { uses: fake, needs: [a] }
+  cleanup: { uses: fake, needs: [b], if: always() }
+  on-cancel: { uses: fake, if: cancelled() }
+)");
+  CHECK(end.exit_code == 130);
+  CHECK(end.cancelled);
+  CHECK(Harness::step(end, "a").outcome == exec::Outcome::kSkipped);
+  CHECK(Harness::step(end, "cleanup").outcome == exec::Outcome::kSuccess);
+  CHECK(Harness::step(end, "on-cancel").outcome == exec::Outcome::kSuccess);
+}
+
+TEST_CASE("executor: cancelling stops a running step and records it cancelled", "[exec]") {
+  Harness h;
+  h.options.jobs = 2;
+  std::thread canceller([&] {
+    std::unique_lock<std::mutex> l(h.record.mu);
+    h.record.cv.wait(l, [&] { return !h.record.started.empty(); });
+    l.unlock();
+    h.cancel.cancel();
+  });
+  auto end = h.run("steps:\n  long: { uses: fake, with: { wait-cancel: true } }\n  next: { uses: fake, needs: [long] }\n");
+  canceller.join();
+  CHECK(end.exit_code == 130);
+  CHECK(Harness::step(end, "long").outcome == exec::Outcome::kCancelled);
+  CHECK(Harness::step(end, "next").outcome == exec::Outcome::kSkipped);
+}
+
+TEST_CASE("executor: secrets are masked in outputs, journal and report", "[exec]") {
+  Harness h;
+  h.masker.add("hunter2-secret");
+  auto end = h.run("steps:\n  a: { uses: fake, with: { outputs: { token: 'x-hunter2-secret-y' } } }\n");
+  CHECK(Harness::step(end, "a").outputs.find("token")->as_string() == "x-***-y");
+  std::string journal = test::read_file(end.run_dir + "/journal.jsonl");
+  std::string report = test::read_file(end.run_dir + "/report.json");
+  CHECK(journal.find("hunter2") == std::string::npos);
+  CHECK(report.find("hunter2") == std::string::npos);
+  CHECK(report.find("x-***-y") != std::string::npos);
+}
+
+TEST_CASE("executor: --resume reuses succeeded steps with the same definition", "[exec]") {
+  Harness h;
+  std::string yaml = R"(steps:
+  a: { uses: fake, with: { outputs: { v: first } } }
+  b: { uses: fake, needs: [a], with: { fail: 1, class: permanent, value: "${{ steps.a.outputs.v }}" } }
+)";
+  auto first = h.run(yaml);
+  CHECK(first.exit_code == 1);
+  CHECK(h.record.attempts["a"] == 1);
+  h.options.resume = true;
+  // b fails only on its first attempt overall, so the resumed run succeeds.
+  auto second = h.run(yaml);
+  CHECK(second.exit_code == 0);
+  CHECK(h.record.attempts["a"] == 1);  // not run again
+  CHECK(Harness::step(second, "a").reused);
+  CHECK(h.record.seen["b"].find("value")->as_string() == "first");  // outputs restored
+  auto j = exec::read_journal(second.run_dir + "/journal.jsonl");
+  REQUIRE(j);
+  CHECK(j->finished);
+  CHECK(j->ok);
+}
+
+TEST_CASE("executor: --only runs the named steps and what they need", "[exec]") {
+  Harness h;
+  h.options.only = {"b"};
+  auto end = h.run("steps:\n  a: { uses: fake }\n  b: { uses: fake, needs: [a] }\n  c: { uses: fake }\n");
+  CHECK(end.exit_code == 0);
+  CHECK(h.record.started == std::vector<std::string>{"a", "b"});
+  CHECK(Harness::step(end, "c").reason == "not selected by --only");
+}
