@@ -1,0 +1,176 @@
+// `wf plan`: what a run would do, without running anything.
+
+#include <ostream>
+#include <sstream>
+
+#include "runner/cli/commands.h"
+#include "runner/cli/workflow_file.h"
+#include "runner/core/json.h"
+#include "runner/core/strings.h"
+#include "runner/graph/dag.h"
+#include "runner/model/inputs.h"
+#include "runner/model/resolve.h"
+
+namespace wf::cli {
+
+namespace {
+
+// A value as one line, or as an indented block for multi-line strings.
+std::string display(const core::Value& v, const std::string& pad) {
+  if (v.is_string()) {
+    const std::string& s = v.as_string();
+    if (s.find('\n') == std::string::npos) return s.empty() ? "\"\"" : s;
+    std::string out = "|\n";
+    std::istringstream in(s);
+    std::string line;
+    while (std::getline(in, line)) out += pad + "  " + line + "\n";
+    if (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+  }
+  return core::to_json(v);
+}
+
+std::string trimmed(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\n");
+  size_t e = s.find_last_not_of(" \t\n");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+// The first `steps.X` a template reads, if any: its value is not known yet.
+std::optional<std::string> reads_step(const expr::Template& t) {
+  for (const auto& r : t.references())
+    if (r.path.size() >= 2 && core::iequals(r.path[0], "steps")) return r.path[1];
+  return std::nullopt;
+}
+
+model::TemplateOverride known_after() {
+  return [](const expr::Template& t) -> std::optional<core::Value> {
+    if (auto s = reads_step(t)) return core::Value("(known after " + *s + ")");
+    return std::nullopt;
+  };
+}
+
+struct Planner {
+  const Env& env;
+  const model::Workflow& wf;
+  expr::EvalContext ctx;
+  int errors = 0;
+
+  void resolve_error(const model::ResolveError& e) {
+    env.err << e.loc.str() << ": " << e.message << "\n";
+    ++errors;
+  }
+
+  void print_params(const std::vector<std::pair<std::string, model::Param>>& params, const core::StepSchema* schema,
+                    const char* title) {
+    if (params.empty()) return;
+    env.out << "      " << title << ":\n";
+    for (const auto& [name, p] : params) {
+      const core::ParamSpec* spec = schema ? schema->find(name) : nullptr;
+      if (spec && spec->secret) {
+        env.out << "        " << name << ": ***\n";
+        continue;
+      }
+      if (spec && spec->script) {
+        env.out << "        " << name << ": " << display(p.value, "        ") << "\n";
+        for (const auto& [path, t] : p.templates)
+          for (const auto& part : t.parts())
+            if (part.is_expression) print_expression_value(*part.expression);
+        continue;
+      }
+      auto v = model::resolve_param(p, ctx, known_after());
+      if (!v) resolve_error(v.error());
+      else env.out << "        " << name << ": " << display(*v, "        ") << "\n";
+    }
+  }
+
+  void print_expression_value(const expr::Expression& e) {
+    std::string shown;
+    bool later = false;
+    for (const auto& r : e.references())
+      if (r.path.size() >= 2 && core::iequals(r.path[0], "steps")) {
+        shown = "(known after " + r.path[1] + ")";
+        later = true;
+      }
+    if (!later) {
+      auto v = e.evaluate(ctx);
+      shown = v ? display(*v, "          ") : "(error: " + v.error().message + ")";
+    }
+    env.out << "          ${{ " << trimmed(e.text()) << " }} = " << shown << "\n";
+  }
+
+  void print_step(const model::Step& s) {
+    env.out << "  " << (s.if_ ? "? " : "+ ") << s.id << " (" << s.uses << ")";
+    if (!s.needs.empty()) {
+      std::vector<std::string> ids;
+      for (const auto& n : s.needs) ids.push_back(n.id);
+      env.out << "  needs: " << core::join(ids, ", ");
+    }
+    env.out << "\n";
+    if (s.if_) env.out << "      if: " << trimmed(s.if_->text()) << condition_note(*s.if_) << "\n";
+    print_params(s.with, env.registry.schema(s.uses), "with");
+    print_params(s.env, nullptr, "env");
+    if (s.timeout) env.out << "      timeout: " << core::format_duration(*s.timeout) << "\n";
+    if (s.retry.limit > 0) {
+      env.out << "      retry: " << s.retry.limit << " (backoff " << core::format_duration(s.retry.backoff.delay)
+              << " x" << s.retry.backoff.factor << ")\n";
+    }
+    if (s.continue_on_error) env.out << "      continue-on-error: true\n";
+  }
+
+  std::string condition_note(const expr::Expression& e) {
+    for (const auto& r : e.references())
+      if (!r.path.empty() && core::iequals(r.path[0], "steps")) return "  (decided at run time)";
+    if (e.uses_status_function()) return "  (decided at run time)";
+    auto b = expr::evaluate_condition(e, ctx);
+    if (!b) return "  (error: " + b.error().message + ")";
+    return *b ? "  -> true: runs" : "  -> false: skipped";
+  }
+};
+
+}  // namespace
+
+int cmd_plan(const Env& env, const PlanArgs& args) {
+  auto wf = load_checked(args.file, env.registry, env.err);
+  if (!wf) return 2;
+  std::vector<std::pair<std::string, std::string>> overrides;
+  for (const auto& kv : args.inputs) {
+    auto a = model::split_assignment(kv);
+    if (!a) {
+      env.err << "error: -i takes NAME=VALUE, not '" << kv << "'\n";
+      return 2;
+    }
+    overrides.push_back(*a);
+  }
+  auto inputs = model::resolve_inputs(*wf, overrides);
+  if (!inputs) {
+    for (const auto& e : inputs.error()) env.err << "error: " << e << "\n";
+    return 2;
+  }
+  core::Value::Object secrets;
+  for (const auto& s : wf->secrets) secrets.emplace_back(s.name, "***");
+
+  Planner p{env, *wf, {}};
+  p.ctx.named_values = core::Value(core::Value::Object{
+      {"inputs", *inputs}, {"secrets", core::Value(std::move(secrets))}, {"env", core::Value(core::Value::Object{})},
+      {"steps", core::Value(core::Value::Object{})}, {"git", git_context(wf->dir)},
+      {"wf", core::Value(core::Value::Object{{"workflow", wf->name}, {"run_id", "(new)"}, {"attempt", 1}})}});
+
+  auto waves = graph::waves(*wf);
+  env.out << "Plan for " << (wf->name.empty() ? args.file : wf->name) << ": " << wf->steps.size() << " steps in "
+          << waves.size() << (waves.size() == 1 ? " wave" : " waves") << "\n";
+  if (!wf->inputs.empty()) {
+    env.out << "inputs:";
+    for (const auto& [k, v] : inputs->as_object()) env.out << " " << k << "=" << core::to_json(v);
+    env.out << "\n";
+  }
+  for (size_t w = 0; w < waves.size(); ++w) {
+    env.out << "\nwave " << (w + 1) << "\n";
+    for (const auto& id : waves[w]) p.print_step(*wf->step(id));
+  }
+  env.out << "\n+ runs, ? runs if its condition holds. Values marked (known after X) come from step X's outputs.\n";
+  if (p.errors) return 1;
+  return wf->steps.empty() ? 0 : 2;
+}
+
+}  // namespace wf::cli

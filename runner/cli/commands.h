@@ -1,0 +1,58 @@
+#pragma once
+// The wf subcommands. Each returns the process exit code: 0 success, 1 the
+// workflow failed, 2 usage or validation error, 130 interrupted.
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "runner/step_api/registry.h"
+
+namespace wf::cli {
+
+/// What every command may use: the registry and the output streams.
+struct Env {
+  const step_api::Registry& registry;
+  std::ostream& out;
+  std::ostream& err;
+};
+
+struct RunArgs {
+  std::string file;
+  std::vector<std::string> inputs;  // k=v
+  int jobs = 0;
+  bool resume = false;
+  std::string resume_id;
+  std::vector<std::string> only;
+  bool keep_going = false;
+  bool dry_run = false;
+  std::string state_dir;
+  bool wait_lock = false;
+  std::string log_format = "text";
+};
+int cmd_run(const Env& env, const RunArgs& args);
+
+struct ValidateArgs { std::vector<std::string> files; };
+int cmd_validate(const Env& env, const ValidateArgs& args);
+
+struct GraphArgs { std::string file; std::string format = "dot"; };
+int cmd_graph(const Env& env, const GraphArgs& args);
+
+struct PlanArgs {
+  std::string file;
+  std::vector<std::string> inputs;  // k=v
+};
+int cmd_plan(const Env& env, const PlanArgs& args);
+
+struct StepsArgs { std::string type; };
+int cmd_steps(const Env& env, const StepsArgs& args);
+
+struct EvalArgs {
+  std::string expression;
+  std::string context_file;
+  bool condition = false;           // evaluate as an `if:` (implicit success() &&)
+  std::string status = "success";   // job status for status functions
+};
+int cmd_eval(const Env& env, const EvalArgs& args);
+
+}  // namespace wf::cli

@@ -1,0 +1,26 @@
+#pragma once
+// Loading a workflow file for a command: loader + graph checks, with every
+// diagnostic printed.
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "runner/model/loader.h"
+#include "runner/step_api/registry.h"
+
+namespace wf::cli {
+
+/// The loader's options backed by the registry.
+model::LoadOptions load_options(const step_api::Registry& registry);
+
+/// Loads and checks `path`; prints each diagnostic ("FILE:LINE:COL: message")
+/// to `err` and returns nullopt if there is any.
+std::optional<model::Workflow> load_checked(const std::string& path, const step_api::Registry& registry,
+                                            std::ostream& err);
+
+/// The `git` expression context for the repository holding `dir`: sha, ref,
+/// branch, dirty, remote (read with libgit2); {} outside a repository.
+core::Value git_context(const std::string& dir);
+
+}  // namespace wf::cli

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Configures and builds wf into ${WF_BUILD_DIR:-build} (Release with debug info).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${WF_BUILD_DIR:-build}
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE:-RelWithDebInfo} >/dev/null
+cmake --build "$build_dir" -j "$(nproc)"

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The README's second command: install what is missing, build wf and run every
+# test (unit, integration, ...) with CTest. Extra arguments go to ctest
+# (e.g. `scripts/test.sh -L unit`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+ctest --test-dir "${WF_BUILD_DIR:-build}" --output-on-failure -j "$(nproc)" "$@"
