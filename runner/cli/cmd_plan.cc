@@ -4,7 +4,10 @@
 #include <sstream>
 
 #include "runner/cli/commands.h"
+#include "runner/cli/plan_preview.h"
 #include "runner/cli/workflow_file.h"
+#include "runner/exec/contexts.h"
+#include "runner/exec/secrets.h"
 #include "runner/core/json.h"
 #include "runner/core/strings.h"
 #include "runner/graph/dag.h"
@@ -54,7 +57,9 @@ struct Planner {
   const Env& env;
   const model::Workflow& wf;
   expr::EvalContext ctx;
+  PlanPreviewer* previewer = nullptr;   // null: secrets are missing, no previews
   int errors = 0;
+  int changes = 0;
 
   void resolve_error(const model::ResolveError& e) {
     env.err << e.loc.str() << ": " << e.message << "\n";
@@ -116,6 +121,24 @@ struct Planner {
               << " x" << s.retry.backoff.factor << ")\n";
     }
     if (s.continue_on_error) env.out << "      continue-on-error: true\n";
+    print_preview(s);
+  }
+
+  void print_preview(const model::Step& s) {
+    if (!previewer) {
+      ++changes;
+      return;
+    }
+    PreviewOutcome p = previewer->preview(s);
+    if (p.changes) ++changes;
+    if (!p.note.empty()) env.out << "      (" << p.note << ")\n";
+    if (!p.text.empty()) {
+      env.out << "      preview" << (p.changes ? "" : " (no changes)") << ":\n";
+      std::istringstream in(p.text);
+      for (std::string line; std::getline(in, line);) env.out << "        " << line << "\n";
+    } else if (!p.changes) {
+      env.out << "      no changes\n";
+    }
   }
 
   std::string condition_note(const expr::Expression& e) {
@@ -147,10 +170,32 @@ int cmd_plan(const Env& env, const PlanArgs& args) {
     for (const auto& e : inputs.error()) env.err << "error: " << e << "\n";
     return 2;
   }
+  // Values are shown with secrets as ***; previews run the real tools with
+  // the real secrets (when they are all set) and are masked.
   core::Value::Object secrets;
   for (const auto& s : wf->secrets) secrets.emplace_back(s.name, "***");
+  core::SecretMasker masker;
+  auto real_secrets = exec::load_secrets(*wf);
+  std::unique_ptr<PlanPreviewer> previewer;
+  if (real_secrets) {
+    for (const auto& [k, v] : real_secrets->as_object()) masker.add(v.as_string());
+    exec::RunValues values;
+    values.inputs = *inputs;
+    values.secrets = *real_secrets;
+    values.git = git_context(wf->dir);
+    values.run_id = "plan";
+    values.workflow = wf->name;
+    expr::EvalContext env_ctx;
+    env_ctx.named_values = exec::step_named_values(values, core::Value(core::Value::Object{}),
+                                                   core::Value(core::Value::Object{}), 1);
+    auto wf_env = exec::resolve_env(wf->env, env_ctx);
+    values.env = wf_env ? *wf_env : core::Value(core::Value::Object{});
+    previewer = std::make_unique<PlanPreviewer>(env.registry, *wf, values, masker);
+  } else {
+    for (const auto& e : real_secrets.error()) env.err << "note: no previews: " << e << "\n";
+  }
 
-  Planner p{env, *wf, {}};
+  Planner p{env, *wf, {}, previewer.get()};
   p.ctx.named_values = core::Value(core::Value::Object{
       {"inputs", *inputs}, {"secrets", core::Value(std::move(secrets))}, {"env", core::Value(core::Value::Object{})},
       {"steps", core::Value(core::Value::Object{})}, {"git", git_context(wf->dir)},
@@ -170,7 +215,7 @@ int cmd_plan(const Env& env, const PlanArgs& args) {
   }
   env.out << "\n+ runs, ? runs if its condition holds. Values marked (known after X) come from step X's outputs.\n";
   if (p.errors) return 1;
-  return wf->steps.empty() ? 0 : 2;
+  return p.changes > 0 ? 2 : 0;
 }
 
 }  // namespace wf::cli

@@ -21,8 +21,6 @@
 #include "runner/status/github_printer.h"
 #include "runner/status/json_printer.h"
 
-extern char** environ;
-
 namespace wf::cli {
 
 namespace {
@@ -72,15 +70,6 @@ services::StopPolicy stop_policy() {
   return {std::chrono::milliseconds(10000), std::chrono::milliseconds(5000)};
 }
 
-std::map<std::string, std::string> process_env() {
-  std::map<std::string, std::string> env;
-  for (char** e = environ; *e; ++e) {
-    std::string kv = *e;
-    size_t eq = kv.find('=');
-    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  return env;
-}
 
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_inputs(const Env& env,
                                                                             const std::vector<std::string>& raw) {
@@ -171,7 +160,7 @@ int cmd_run(const Env& env, const RunArgs& args) {
   options.secrets = *secrets;
   options.git = git_context(wf->dir);
   options.stop = stop_policy();
-  options.base_env = process_env();
+  options.base_env = process_environment();
 
   exec::ExecutorDeps deps;
   deps.registry = &env.registry;

@@ -5,6 +5,8 @@
 #include "runner/adapters/git_repo.h"
 #include "runner/graph/dag.h"
 
+extern char** environ;
+
 namespace wf::cli {
 
 model::LoadOptions load_options(const step_api::Registry& registry) {
@@ -26,6 +28,16 @@ std::optional<model::Workflow> load_checked(const std::string& path, const step_
   for (const auto& d : diags) err << d.str() << "\n";
   if (!diags.empty() || !r.workflow) return std::nullopt;
   return std::move(r.workflow);
+}
+
+std::map<std::string, std::string> process_environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    size_t eq = kv.find('=');
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return env;
 }
 
 core::Value git_context(const std::string& dir) {

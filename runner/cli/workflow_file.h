@@ -3,6 +3,7 @@
 // diagnostic printed.
 
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,9 @@ model::LoadOptions load_options(const step_api::Registry& registry);
 /// to `err` and returns nullopt if there is any.
 std::optional<model::Workflow> load_checked(const std::string& path, const step_api::Registry& registry,
                                             std::ostream& err);
+
+/// wf's own environment, which steps inherit.
+std::map<std::string, std::string> process_environment();
 
 /// The `git` expression context for the repository holding `dir`: sha, ref,
 /// branch, dirty, remote (read with libgit2); {} outside a repository.

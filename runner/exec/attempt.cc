@@ -7,8 +7,8 @@
 
 #include "runner/core/json.h"
 #include "runner/exec/backoff.h"
+#include "runner/exec/resolve_step.h"
 #include "runner/exec/run_state.h"
-#include "runner/exec/script.h"
 #include "runner/exec/step_log.h"
 #include "runner/model/resolve.h"
 
@@ -16,18 +16,6 @@ namespace wf::exec::detail {
 
 namespace fs = std::filesystem;
 using step_api::StepResult;
-
-std::string definition_hash(const std::string& text) {
-  // FNV-1a, 64 bits: stable across runs and builds, enough to notice a change.
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 namespace {
 
@@ -68,89 +56,19 @@ class Watchdog {
   std::thread thread_;
 };
 
-// A step's definition resolved for one attempt.
-struct Prepared {
-  Value with = Value(Value::Object{});
-  std::map<std::string, std::string> env;
-  std::string working_directory;
-  std::string hash;
-  std::string error;   // set: the definition could not be resolved (permanent)
+using Prepared = ResolvedStep;
+
+// The attempt's definition; an error becomes the step's failure.
+struct PreparedOrError {
+  Prepared p;
+  std::string error;
 };
 
-std::string absolute_dir(const model::Workflow& wf, const std::optional<std::string>& dir) {
-  if (!dir || dir->empty()) return wf.dir;
-  fs::path p(*dir);
-  return (p.is_absolute() ? p : fs::path(wf.dir) / p).lexically_normal().string();
-}
-
-// Resolves with/env/script for `attempt`; an error leaves Prepared::error set.
-Prepared prepare(RunShared& run, const StepJob& job, int attempt) {
-  const model::Step& step = *job.state->step;
-  const core::StepSchema& schema = run.deps->registry->find(step.uses)->schema();
-  Prepared p;
-  expr::EvalContext ctx;
-  ctx.hash_files_root = run.wf->dir;
-  ctx.named_values = step_named_values(run.values, job.steps_context, Value(Value::Object{}), attempt);
-  auto step_env = resolve_env(step.env, ctx);
-  if (!step_env) {
-    p.error = step_env.error();
-    return p;
-  }
-  ctx.named_values = step_named_values(run.values, job.steps_context, *step_env, attempt);
-
-  std::map<std::string, std::string> script_env;
-  for (const auto& [name, param] : step.with) {
-    const core::ParamSpec* spec = schema.find(name);
-    auto tmpl = param.templates.find("");
-    if (spec && spec->script && tmpl != param.templates.end() && tmpl->second.has_expressions()) {
-      auto script = render_script(tmpl->second, ctx);
-      if (!script) {
-        p.error = param.loc.str() + ": " + name + ": " + script.error().message;
-        return p;
-      }
-      p.with = p.with.with(name, script->text);
-      script_env.insert(script->env.begin(), script->env.end());
-      continue;
-    }
-    auto v = model::resolve_param(param, ctx);
-    if (!v) {
-      p.error = v.error().loc.str() + ": " + name + ": " + v.error().message;
-      return p;
-    }
-    p.with = p.with.with(name, *v);
-  }
-  if (step.shell && schema.find("shell") && !p.with.find("shell")) p.with = p.with.with("shell", *step.shell);
-  for (const auto& spec : schema.params) {
-    const Value* v = p.with.find(spec.name);
-    if (!v && !spec.default_value.is_null()) p.with = p.with.with(spec.name, spec.default_value);
-    if (v && !v->is_null()) {
-      std::string problem = core::check_param_value(spec, *v);
-      if (!problem.empty()) {
-        p.error = step.loc.str() + ": with." + spec.name + ": " + problem;
-        return p;
-      }
-    }
-  }
-  if (!script_env.empty()) {
-    const Value* shell = p.with.find("shell");
-    std::string sh = shell && shell->is_string() ? shell->as_string() : "bash";
-    if (!is_posix_shell(sh)) {
-      p.error = step.loc.str() + ": expressions in a '" + sh + "' script are not supported; pass values through env:";
-      return p;
-    }
-  }
-
-  p.env = run.options->base_env;
-  for (const auto& [k, v] : run.values.env.as_object()) p.env[k] = v.as_string();
-  for (const auto& [k, v] : step_env->as_object()) p.env[k] = v.as_string();
-  for (const auto& [k, v] : script_env) p.env[k] = v;
-  p.working_directory = absolute_dir(*run.wf, step.working_directory);
-  // The hash covers what the step would do, not which attempt it is.
-  std::string def = step.uses + "\n" + core::to_json(p.with) + "\n" + core::to_json(*step_env) + "\n" +
-                    p.working_directory;
-  for (const auto& [k, v] : script_env) def += "\n" + k + "=" + v;
-  p.hash = definition_hash(def);
-  return p;
+PreparedOrError prepare(RunShared& run, const StepJob& job, int attempt) {
+  auto r = resolve_step(*run.wf, *job.state->step, *run.deps->registry, run.values, job.steps_context, attempt,
+                        run.options->base_env);
+  if (r) return {std::move(*r), {}};
+  return {{}, r.error()};
 }
 
 struct AttemptOutcome {
@@ -256,9 +174,9 @@ void run_step(RunShared& run, StepJob& job) {
   const auto& random01 = run.deps->random01 ? run.deps->random01 : std::function<double()>(default_random01);
 
   for (int attempt = 1;; ++attempt) {
-    Prepared p = prepare(run, job, attempt);
-    if (!p.error.empty()) {
-      finish_with(s, Outcome::kFailure, run.deps->masker->mask(p.error));
+    auto [p, error] = prepare(run, job, attempt);
+    if (!error.empty()) {
+      finish_with(s, Outcome::kFailure, run.deps->masker->mask(error));
       break;
     }
     if (attempt == 1) {

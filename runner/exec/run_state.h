@@ -72,7 +72,4 @@ struct RunShared {
 /// job.state's outcome, outputs, attempts. Called on the step's own thread.
 void run_step(RunShared& run, StepJob& job);
 
-/// A stable hash (hex) of a step's resolved definition, for --resume.
-std::string definition_hash(const std::string& text);
-
 }  // namespace wf::exec::detail

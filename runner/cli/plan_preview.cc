@@ -1,0 +1,95 @@
+#include "runner/cli/plan_preview.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+
+#include "runner/adapters/process_runner.h"
+#include "runner/cli/workflow_file.h"
+#include "runner/exec/resolve_step.h"
+
+namespace wf::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Collects a preview's log lines, masked.
+class BufferLog : public step_api::StepLog {
+ public:
+  explicit BufferLog(core::SecretMasker& m) : masker_(m) {}
+  void line(Stream, std::string_view text) override {
+    std::lock_guard<std::mutex> l(mu_);
+    text_ += masker_.mask(text) + "\n";
+  }
+  void add_secret(std::string_view value) override { masker_.add(value); }
+  std::string text() {
+    std::lock_guard<std::mutex> l(mu_);
+    return text_;
+  }
+
+ private:
+  core::SecretMasker& masker_;
+  std::mutex mu_;
+  std::string text_;
+};
+
+
+}  // namespace
+
+PlanPreviewer::PlanPreviewer(const step_api::Registry& registry, const model::Workflow& wf, exec::RunValues values,
+                             core::SecretMasker& masker)
+    : registry_(registry), wf_(wf), values_(std::move(values)), masker_(masker),
+      processes_(adapters::make_process_runner()) {
+  std::string tmpl = (fs::temp_directory_path() / "wf-plan-XXXXXX").string();
+  if (mkdtemp(tmpl.data())) scratch_ = tmpl;
+}
+
+PlanPreviewer::~PlanPreviewer() {
+  std::error_code ec;
+  if (!scratch_.empty()) fs::remove_all(scratch_, ec);
+}
+
+PreviewOutcome PlanPreviewer::preview(const model::Step& step) {
+  PreviewOutcome out;
+  if (!step.step_refs.empty()) {
+    out.note = "no preview: its inputs are known after " + step.step_refs.front().id + " runs";
+    return out;
+  }
+  const step_api::StepType* type = registry_.find(step.uses);
+  auto resolved = exec::resolve_step(wf_, step, registry_, values_, core::Value(core::Value::Object{}), 1,
+                                     process_environment());
+  if (!resolved) {
+    out.note = "no preview: " + masker_.mask(resolved.error());
+    return out;
+  }
+  std::string dir = scratch_ + "/" + step.id;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  BufferLog log(masker_);
+  core::CancelToken cancel;
+  step_api::StepContext ctx;
+  ctx.workflow_file = wf_.file;
+  ctx.step_id = step.id;
+  ctx.with = resolved->with;
+  ctx.env = resolved->env;
+  ctx.working_directory = resolved->working_directory;
+  ctx.attempt_dir = dir;
+  ctx.log = &log;
+  ctx.processes = processes_.get();
+  ctx.cancel = &cancel;
+  std::optional<step_api::StepPreview> p;
+  try {
+    p = type->preview(ctx);
+  } catch (const std::exception& e) {
+    out.note = std::string("preview failed: ") + e.what();
+    return out;
+  }
+  if (!p) return out;  // the type has no preview: it would run, so it counts as a change
+  out.changes = p->changes;
+  out.text = masker_.mask(p->text);
+  if (out.text.empty()) out.text = log.text();
+  return out;
+}
+
+}  // namespace wf::cli

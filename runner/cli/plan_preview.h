@@ -1,0 +1,44 @@
+#pragma once
+// `wf plan`'s previews: each step type's own view of what it would change
+// (terraform plan, kubectl diff, ...), for steps whose inputs are known.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "runner/core/secret_masker.h"
+#include "runner/exec/contexts.h"
+#include "runner/model/workflow.h"
+#include "runner/services/process_runner.h"
+#include "runner/step_api/registry.h"
+
+namespace wf::cli {
+
+struct PreviewOutcome {
+  bool changes = true;        // what the plan counts: false only when the type says so
+  std::string text;           // the preview, masked ("" when none)
+  std::string note;           // why there is none ("known after render"), or an error
+};
+
+class PlanPreviewer {
+ public:
+  /// `values` holds the real inputs and secrets; everything shown is masked
+  /// with `masker`.
+  PlanPreviewer(const step_api::Registry& registry, const model::Workflow& wf, exec::RunValues values,
+                core::SecretMasker& masker);
+  ~PlanPreviewer();
+
+  /// The step's preview; a step that reads other steps' outputs cannot be
+  /// previewed (its inputs are not known) and counts as a change.
+  PreviewOutcome preview(const model::Step& step);
+
+ private:
+  const step_api::Registry& registry_;
+  const model::Workflow& wf_;
+  exec::RunValues values_;
+  core::SecretMasker& masker_;
+  std::unique_ptr<services::ProcessRunner> processes_;
+  std::string scratch_;
+};
+
+}  // namespace wf::cli

@@ -1,0 +1,98 @@
+// Resolving a step's definition for one attempt: the executor's and wf plan's.
+
+#include "runner/exec/resolve_step.h"
+
+#include <filesystem>
+
+#include "runner/core/json.h"
+#include "runner/exec/script.h"
+#include "runner/model/resolve.h"
+
+namespace wf::exec {
+
+namespace fs = std::filesystem;
+using core::Value;
+
+std::string definition_hash(const std::string& text) {
+  // FNV-1a, 64 bits: stable across runs and builds, enough to notice a change.
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+namespace {
+
+// `working-directory` is relative to the workflow file's directory.
+std::string absolute_dir(const model::Workflow& wf, const std::optional<std::string>& dir) {
+  if (!dir || dir->empty()) return wf.dir;
+  fs::path p(*dir);
+  return (p.is_absolute() ? p : fs::path(wf.dir) / p).lexically_normal().string();
+}
+
+}  // namespace
+
+core::Expected<ResolvedStep, std::string> resolve_step(const model::Workflow& wf, const model::Step& step,
+                                                       const step_api::Registry& registry, const RunValues& values,
+                                                       const Value& steps_context, int attempt,
+                                                       const std::map<std::string, std::string>& base_env) {
+  const core::StepSchema& schema = registry.find(step.uses)->schema();
+  ResolvedStep p;
+  expr::EvalContext ctx;
+  ctx.hash_files_root = wf.dir;
+  ctx.named_values = step_named_values(values, steps_context, Value(Value::Object{}), attempt);
+  auto step_env = resolve_env(step.env, ctx);
+  if (!step_env) return core::unexpected(step_env.error());
+  ctx.named_values = step_named_values(values, steps_context, *step_env, attempt);
+
+  std::map<std::string, std::string> script_env;
+  for (const auto& [name, param] : step.with) {
+    const core::ParamSpec* spec = schema.find(name);
+    auto tmpl = param.templates.find("");
+    if (spec && spec->script && tmpl != param.templates.end() && tmpl->second.has_expressions()) {
+      auto script = render_script(tmpl->second, ctx);
+      if (!script) return core::unexpected(param.loc.str() + ": " + name + ": " + script.error().message);
+      p.with = p.with.with(name, script->text);
+      script_env.insert(script->env.begin(), script->env.end());
+      continue;
+    }
+    auto v = model::resolve_param(param, ctx);
+    if (!v) return core::unexpected(v.error().loc.str() + ": " + name + ": " + v.error().message);
+    p.with = p.with.with(name, *v);
+  }
+  if (step.shell && schema.find("shell") && !p.with.find("shell")) p.with = p.with.with("shell", *step.shell);
+  for (const auto& spec : schema.params) {
+    const Value* v = p.with.find(spec.name);
+    if (!v && !spec.default_value.is_null()) p.with = p.with.with(spec.name, spec.default_value);
+    if (v && !v->is_null()) {
+      std::string problem = core::check_param_value(spec, *v);
+      if (!problem.empty()) return core::unexpected(step.loc.str() + ": with." + spec.name + ": " + problem);
+    }
+  }
+  if (!script_env.empty()) {
+    const Value* shell = p.with.find("shell");
+    std::string sh = shell && shell->is_string() ? shell->as_string() : "bash";
+    if (!is_posix_shell(sh))
+      return core::unexpected(step.loc.str() + ": expressions in a '" + sh +
+                              "' script are not supported; pass values through env:");
+  }
+
+  p.env = base_env;
+  for (const auto& [k, v] : values.env.as_object()) p.env[k] = v.as_string();
+  for (const auto& [k, v] : step_env->as_object()) p.env[k] = v.as_string();
+  for (const auto& [k, v] : script_env) p.env[k] = v;
+  p.working_directory = absolute_dir(wf, step.working_directory);
+  // The hash covers what the step would do, not which attempt it is.
+  std::string def = step.uses + "\n" + core::to_json(p.with) + "\n" + core::to_json(*step_env) + "\n" +
+                    p.working_directory;
+  for (const auto& [k, v] : script_env) def += "\n" + k + "=" + v;
+  p.hash = definition_hash(def);
+  return p;
+}
+
+
+}  // namespace wf::exec

@@ -1,0 +1,33 @@
+#pragma once
+// A step's definition resolved against the run's values: what `wf run`
+// gives the step type for each attempt and what `wf plan` previews.
+
+#include <map>
+#include <string>
+
+#include "runner/core/expected.h"
+#include "runner/exec/contexts.h"
+#include "runner/model/workflow.h"
+#include "runner/step_api/registry.h"
+
+namespace wf::exec {
+
+struct ResolvedStep {
+  core::Value with = core::Value(core::Value::Object{});  // defaults applied, types checked
+  std::map<std::string, std::string> env;     // base env + workflow env + step env + WF_EXPR_N
+  std::string working_directory;              // absolute
+  std::string hash;                           // of the definition, for --resume
+};
+
+/// Resolves `with:` (script parameters as environment references, see
+/// script.h), `env:` and the working directory for one attempt. Errors name
+/// the place in the file ("deploy.yaml:12:9: with.timeout: invalid duration").
+core::Expected<ResolvedStep, std::string> resolve_step(const model::Workflow& wf, const model::Step& step,
+                                                       const step_api::Registry& registry, const RunValues& values,
+                                                       const core::Value& steps_context, int attempt,
+                                                       const std::map<std::string, std::string>& base_env);
+
+/// A stable hash (hex) of a text, for definitions.
+std::string definition_hash(const std::string& text);
+
+}  // namespace wf::exec
