@@ -13,6 +13,10 @@ namespace wf::core {
 /// The type a parameter's value must have once expressions are resolved.
 /// kAny accepts anything. kDuration is a string parse_duration() accepts.
 /// kStringList also accepts a single string (a one-element list).
+/// What a path parameter must name, checked by the loader (relative to the
+/// step's working directory) when its value is known before the run.
+enum class PathKind { kNone, kFile, kDirectory, kFileOrDirectory };
+
 enum class ParamType { kString, kBool, kNumber, kDuration, kStringList, kStringMap, kMap, kList, kAny };
 
 struct ParamSpec {
@@ -28,6 +32,8 @@ struct ParamSpec {
   /// each `${{ }}` becomes a reference to an environment variable holding
   /// its value, so a value is only ever data to the shell.
   bool script = false;
+  /// For a path (kString or each item of kStringList): it must exist.
+  PathKind must_exist = PathKind::kNone;
 };
 
 struct StepSchema {

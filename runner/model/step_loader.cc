@@ -2,6 +2,7 @@
 // schema, with the workflow's `defaults:` applied.
 
 #include <algorithm>
+#include <filesystem>
 
 #include "runner/core/strings.h"
 #include "runner/model/load_context.h"
@@ -60,10 +61,45 @@ class StepLoader {
     if (const YamlNode* n = body_.find("env")) step_.env = cx_.env_of(*n, "'env' of " + owner_, scope_);
     load_settings();
     link_shell(schema);
+    if (schema) check_paths(*schema);
     return std::move(step_);
   }
 
  private:
+  // Paths that must exist (ParamSpec::must_exist) and are known now: a
+  // missing directory is reported before anything runs.
+  void check_paths(const core::StepSchema& schema) {
+    namespace fs = std::filesystem;
+    if (step_.working_directory && step_.working_directory->find("${{") != std::string::npos) return;
+    fs::path base = fs::path(cx_.source().file()).parent_path();
+    if (step_.working_directory) base /= *step_.working_directory;
+    for (const auto& [name, param] : step_.with) {
+      const core::ParamSpec* spec = schema.find(name);
+      if (!spec || spec->must_exist == core::PathKind::kNone) continue;
+      std::vector<std::pair<std::string, Value>> paths;  // template path -> value
+      if (param.value.is_string()) paths.emplace_back("", param.value);
+      if (param.value.is_array())
+        for (size_t i = 0; i < param.value.as_array().size(); ++i)
+          paths.emplace_back("/" + std::to_string(i), param.value.as_array()[i]);
+      for (const auto& [path, v] : paths) {
+        if (!v.is_string() || param.templates.count(path)) continue;  // known only at run time
+        fs::path p = fs::path(v.as_string()).is_absolute() ? fs::path(v.as_string()) : base / v.as_string();
+        std::error_code ec;
+        bool ok = spec->must_exist == core::PathKind::kFile        ? fs::is_regular_file(p, ec)
+                  : spec->must_exist == core::PathKind::kDirectory ? fs::is_directory(p, ec)
+                                                                   : fs::exists(p, ec);
+        if (ok) continue;
+        const char* kind = spec->must_exist == core::PathKind::kFile        ? "file"
+                           : spec->must_exist == core::PathKind::kDirectory ? "directory"
+                                                                            : "file or directory";
+        auto loc_it = param.locs.find(path);
+        core::SourceLoc at = loc_it != param.locs.end() ? loc_it->second : param.loc;
+        cx_.error(at, "parameter '" + name + "' of " + owner_ + ": " + kind + " '" + v.as_string() +
+                             "' does not exist (relative to " + (base.empty() ? std::string(".") : base.string()) + ")");
+      }
+    }
+  }
+
   bool is_run_script() const { return body_.find("run") && !body_.find("uses"); }
 
   // `uses` or `run`: the step type, and its schema when there is one.

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/runner/model/model_test_support.h"
+#include "tests/support/command.h"
 
 using namespace wf::model;
 using namespace wf::model::test;
@@ -176,4 +177,30 @@ TEST_CASE("steps: env of a step", "[model]") {
   REQUIRE(env.size() == 2);
   CHECK(env[0].first == "A");
   CHECK(env[1].second.templates.at("").has_expressions());
+}
+
+TEST_CASE("loader: a path parameter that must exist is checked when its value is known", "[model]") {
+  wf::test::TempDir dir;
+  dir.write("infra/main.tf", "");
+  wf::core::StepSchema schema;
+  schema.type = "tf";
+  wf::core::ParamSpec p;
+  p.name = "dir";
+  p.must_exist = wf::core::PathKind::kDirectory;
+  schema.params = {p};
+  LoadOptions options;
+  options.find_step_type = [&](std::string_view t) { return t == "tf" ? &schema : nullptr; };
+  options.step_type_names = {"tf"};
+  auto load_in = [&](const std::string& yaml) {
+    return wf::model::load_workflow_text(yaml, dir.path() + "/wf.yaml", options);
+  };
+  CHECK(load_in("steps:\n  a: { uses: tf, with: { dir: infra } }\n").diagnostics.empty());
+  CHECK(load_in("steps:\n  a: { uses: tf, with: { dir: infra/main.tf } }\n").diagnostics.size() == 1);
+  auto missing = load_in("steps:\n  a: { uses: tf, with: { dir: nope } }\n");
+  REQUIRE(missing.diagnostics.size() == 1);
+  CHECK_THAT(missing.diagnostics[0].message,
+             Catch::Matchers::Contains("parameter 'dir' of step 'a': directory 'nope' does not exist"));
+  // relative to the step's working directory; unknown until run time when an expression
+  CHECK(load_in("steps:\n  a: { uses: tf, working-directory: infra, with: { dir: . } }\n").diagnostics.empty());
+  CHECK(load_in("steps:\n  a: { uses: tf, with: { dir: '${{ wf.run_id }}' } }\n").diagnostics.empty());
 }
