@@ -82,7 +82,8 @@ class StepLoader {
         for (size_t i = 0; i < param.value.as_array().size(); ++i)
           paths.emplace_back("/" + std::to_string(i), param.value.as_array()[i]);
       for (const auto& [path, v] : paths) {
-        if (!v.is_string() || param.templates.count(path)) continue;  // known only at run time
+        auto t = param.templates.find(path);
+        if (!v.is_string() || (t != param.templates.end() && t->second.has_expressions())) continue;  // known at run time
         fs::path p = fs::path(v.as_string()).is_absolute() ? fs::path(v.as_string()) : base / v.as_string();
         std::error_code ec;
         bool ok = spec->must_exist == core::PathKind::kFile        ? fs::is_regular_file(p, ec)
