@@ -153,22 +153,24 @@ struct Planner {
 
 }  // namespace
 
+// Exit codes follow terraform plan -detailed-exitcode: 0 no changes, 2
+// changes, 1 any error — validation errors included, since 2 means changes.
 int cmd_plan(const Env& env, const PlanArgs& args) {
   auto wf = load_checked(args.file, env.registry, env.err);
-  if (!wf) return 2;
+  if (!wf) return 1;
   std::vector<std::pair<std::string, std::string>> overrides;
   for (const auto& kv : args.inputs) {
     auto a = model::split_assignment(kv);
     if (!a) {
       env.err << "error: -i takes NAME=VALUE, not '" << kv << "'\n";
-      return 2;
+      return 1;
     }
     overrides.push_back(*a);
   }
   auto inputs = model::resolve_inputs(*wf, overrides);
   if (!inputs) {
     for (const auto& e : inputs.error()) env.err << "error: " << e << "\n";
-    return 2;
+    return 1;
   }
   // Values are shown with secrets as ***; previews run the real tools with
   // the real secrets (when they are all set) and are masked.

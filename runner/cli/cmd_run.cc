@@ -5,12 +5,14 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <ostream>
 #include <thread>
 
+#include "runner/adapters/orphans.h"
 #include "runner/adapters/process_runner.h"
 #include "runner/cli/commands.h"
 #include "runner/cli/workflow_file.h"
@@ -115,7 +117,11 @@ Observers make_observers(const RunArgs& args) {
 }  // namespace
 
 int cmd_run(const Env& env, const RunArgs& args) {
-  if (args.dry_run) return cmd_plan(env, PlanArgs{args.file, args.inputs});
+  if (args.dry_run) {
+    // wf plan's "2: steps would run" is a success here; its errors are 1.
+    int rc = cmd_plan(env, PlanArgs{args.file, args.inputs});
+    return rc == 1 ? 2 : 0;
+  }
   auto wf = load_checked(args.file, env.registry, env.err);
   if (!wf) return 2;
   auto overrides = parse_inputs(env, args.inputs);
@@ -160,6 +166,14 @@ int cmd_run(const Env& env, const RunArgs& args) {
   options.secrets = *secrets;
   options.git = git_context(wf->dir);
   options.stop = stop_policy();
+  if (!args.stop_grace.empty()) {
+    auto grace = core::parse_duration(args.stop_grace);
+    if (!grace) {
+      env.err << "error: --stop-grace: invalid duration '" << args.stop_grace << "' (use forms like 500ms, 10s)\n";
+      return 2;
+    }
+    options.stop = {*grace, std::max(core::Millis(100), *grace / 2)};
+  }
   options.base_env = process_environment();
 
   exec::ExecutorDeps deps;
@@ -172,6 +186,9 @@ int cmd_run(const Env& env, const RunArgs& args) {
   deps.hard_cancel = &hard_cancel;
 
   auto end = exec::run_workflow(*wf, options, deps);
+  // Whatever left its step's process group (setsid) came back to us, a
+  // subreaper: nothing a step started outlives wf.
+  adapters::stop_orphans(std::min(options.stop.terminate_grace, core::Millis(2000)));
   if (!end) {
     env.err << "error: " << masker.mask(end.error()) << "\n";
     return 2;

@@ -29,6 +29,7 @@ struct RunArgs {
   std::string state_dir;
   bool wait_lock = false;
   std::string log_format = "text";
+  std::string stop_grace;           // "": fitted to the host
 };
 int cmd_run(const Env& env, const RunArgs& args);
 

@@ -50,6 +50,9 @@ int main(int argc, char** argv) {
   c_run->add_flag("--dry-run", run.dry_run, "Show what would run (as wf plan) and run nothing");
   c_run->add_option("--state-dir", run.state_dir, "Where runs are recorded (default: .wf beside the workflow)");
   c_run->add_flag("--wait-lock", run.wait_lock, "Wait for another run on the same state directory instead of failing");
+  c_run->add_option("--stop-grace", run.stop_grace,
+                    "How long a stopped step gets after SIGINT before SIGTERM (SIGKILL follows after half "
+                    "of it); default 10s, 5s under GitHub Actions, 20s in Kubernetes");
   c_run->add_option("--log-format", run.log_format, "text or json (one event per line)")
       ->check(CLI::IsMember({"text", "json"}))->capture_default_str();
   c_run->footer(
@@ -95,7 +98,9 @@ int main(int argc, char** argv) {
   c_plan->add_option("-i,--input", plan.inputs, "An input as NAME=VALUE (repeatable)");
   c_plan->footer(
       "\nSecrets show as ***; values that come from other steps' outputs show as (known after STEP).\n"
-      "Exit code: 0 nothing would run, 2 steps would run, 1 error (as terraform plan -detailed-exitcode).\n"
+      "Step types preview what they would do where their inputs are known (terraform plan, kubectl diff).\n"
+      "Exit code: 0 nothing would change, 2 steps would run or change something, 1 error (an invalid\n"
+      "file or input included), as terraform plan -detailed-exitcode.\n"
       "\nExample:\n  wf plan workflows/deploy-testnet.yaml -i cluster=my-test -i smoke=false");
   c_plan->callback([&] { code = wf::cli::cmd_plan(env, plan); });
 

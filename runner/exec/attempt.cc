@@ -123,6 +123,9 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
     out.result = StepResult::failure(core::FailureClass::kPermanent, std::string("internal error: ") + e.what());
   }
   out.record.duration = std::chrono::duration_cast<Millis>(run.deps->clock->now() - started);
+  // The scratch directory may hold unmasked values (a run step's $WF_OUTPUT):
+  // nothing under .wf/ keeps a secret.
+  fs::remove_all(attempt_dir, ec);
   if (!out.result.ok) {
     if (watchdog.fired()) {
       out.result.failure_class = core::FailureClass::kTimeout;
@@ -157,6 +160,23 @@ std::optional<std::chrono::steady_clock::time_point> attempt_deadline(
   return d;
 }
 
+// The journal is masked: an output that held a secret reads back as "***"
+// and cannot be restored, so such a step runs again on resume.
+bool holds_masked_value(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kString: return v.as_string().find("***") != std::string::npos;
+    case Value::Kind::kArray:
+      for (const auto& e : v.as_array())
+        if (holds_masked_value(e)) return true;
+      return false;
+    case Value::Kind::kObject:
+      for (const auto& [k, e] : v.as_object())
+        if (holds_masked_value(e)) return true;
+      return false;
+    default: return false;
+  }
+}
+
 void finish_with(StepState& s, Outcome outcome, std::string reason) {
   s.outcome = outcome;
   s.reason = std::move(reason);
@@ -181,10 +201,11 @@ void run_step(RunShared& run, StepJob& job) {
     }
     if (attempt == 1) {
       s.definition_hash = p.hash;
-      if (job.previous && job.previous->outcome == "success" && job.previous->definition_hash == p.hash) {
+      if (job.previous && job.previous->outcome == "success" && job.previous->definition_hash == p.hash &&
+          !holds_masked_value(job.previous->outputs)) {
         s.reused = true;
         s.outputs = job.previous->outputs.is_object() ? job.previous->outputs : Value(Value::Object{});
-        finish_with(s, Outcome::kSuccess, "succeeded in the resumed run with the same definition");
+        finish_with(s, Outcome::kSuccess, "");
         break;
       }
     }

@@ -342,7 +342,9 @@ core::Expected<std::optional<JournalState>, std::string> previous_run(const std:
   auto dir = find_resumable_run(state_dir, options.resume_id);
   if (!dir) {
     if (!options.resume_id.empty()) return core::unexpected("no run '" + options.resume_id + "' under " + state_dir + "/runs");
-    return core::unexpected("nothing to resume: no unfinished or failed run under " + state_dir + "/runs");
+    // Nothing recorded yet (even a run killed before its journal existed):
+    // resuming is running.
+    return std::optional<JournalState>();
   }
   auto j = read_journal(*dir + "/journal.jsonl");
   if (!j) return core::unexpected("cannot resume " + *dir + ": " + j.error());

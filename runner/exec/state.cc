@@ -181,16 +181,19 @@ int flock_retrying(int fd, int op) {
 }  // namespace
 
 std::string new_run_id() {
-  std::string id = utc_time(std::chrono::system_clock::now(), false);
-  // 2026-11-22T21:35:01Z -> 20261122-213501
+  auto now = std::chrono::system_clock::now();
+  std::string id = utc_time(now, false);
+  // 2026-11-22T21:35:01Z -> 20261122-213501, then milliseconds, so that runs
+  // started within one second still sort by start time.
   std::string compact;
   for (char c : id) {
     if (c == 'T') compact += '-';
     else if (c >= '0' && c <= '9') compact += c;
   }
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::random_device rd;
-  char suffix[8];
-  std::snprintf(suffix, sizeof suffix, "-%04x", static_cast<unsigned>(rd() & 0xffff));
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "%03d-%04x", static_cast<int>(ms), static_cast<unsigned>(rd() & 0xffff));
   return compact + suffix;
 }
 
@@ -291,13 +294,13 @@ std::optional<std::string> find_resumable_run(const std::string& state_dir, cons
     if (it->is_directory(ec)) names.push_back(it->path().filename().string());
   }
   std::sort(names.rbegin(), names.rend());  // run ids sort by start time: newest first
+  // Only the newest run counts, whatever its state: once a run (a resume or
+  // a fresh one) has succeeded, resuming it reuses every step, and the
+  // failures before it are history. A journal that cannot be read is still
+  // the newest run: resuming it reports why.
   for (const auto& name : names) {
     fs::path journal = runs / name / "journal.jsonl";
-    if (!fs::exists(journal, ec)) continue;  // not a run (or one that never started)
-    auto state = read_journal(journal.string());
-    // A journal that cannot be read is still the newest run: resuming it
-    // reports why, instead of silently resuming an older run.
-    if (!state.ok() || !state->finished || !state->ok) return (runs / name).string();
+    if (fs::exists(journal, ec)) return (runs / name).string();
   }
   return std::nullopt;
 }

@@ -15,7 +15,8 @@
 
 namespace wf::exec {
 
-/// A new run id: sortable by start time, unique ("20261122-213501-4f2a").
+/// A new run id: sortable by start time (to the millisecond), unique
+/// ("20261122-213501123-4f2a").
 std::string new_run_id();
 
 /// The append-only journal (`journal.jsonl`): one JSON object per line, each

@@ -88,17 +88,17 @@ TEST_CASE("plan: a false condition is shown as skipped", "[e2e][plan]") {
   CHECK_THAT(r.out, Contains("-> false: skipped"));
 }
 
-TEST_CASE("plan: bad inputs are usage errors with a suggestion", "[e2e][plan]") {
+TEST_CASE("plan: bad inputs are errors (exit 1, as 2 means changes) with a suggestion", "[e2e][plan]") {
   TempDir dir;
   std::string file = dir.write("deploy.yaml", kDeploy);
   auto unknown = run_wf({"plan", file, "-i", "clustr=x"});
-  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.exit_code == 1);
   CHECK_THAT(unknown.err, Contains("unknown input 'clustr'; did you mean 'cluster'?"));
   auto typed = run_wf({"plan", file, "-i", "smoke=yes"});
-  CHECK(typed.exit_code == 2);
+  CHECK(typed.exit_code == 1);
   CHECK_THAT(typed.err, Contains("input 'smoke' is a boolean: 'yes' is not true or false"));
   auto shape = run_wf({"plan", file, "-i", "cluster"});
-  CHECK(shape.exit_code == 2);
+  CHECK(shape.exit_code == 1);
   CHECK_THAT(shape.err, Contains("-i takes NAME=VALUE"));
 }
 

@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -193,10 +195,29 @@ bool Background::wait_for_out(const std::string& text, double timeout_s) const {
   return true;
 }
 
-std::unique_ptr<Background> start_wf(const std::vector<std::string>& args, const Background::Options& options) {
-  std::vector<std::string> argv{WF_BINARY};
+namespace {
+
+// `env -u VAR... wf ARGS...`: env execs wf, so the pid is wf's.
+std::vector<std::string> local_wf_argv(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{"env"};
+  for (const char* var : {"GITHUB_ACTIONS", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "KUBERNETES_SERVICE_HOST"}) {
+    argv.push_back("-u");
+    argv.push_back(var);
+  }
+  argv.push_back(WF_BINARY);
   argv.insert(argv.end(), args.begin(), args.end());
-  return std::make_unique<Background>(argv, options);
+  return argv;
+}
+
+}  // namespace
+
+CommandResult run_wf_local(const std::vector<std::string>& args, const std::string& cwd,
+                           const std::map<std::string, std::string>& env, int timeout_s) {
+  return run_command(local_wf_argv(args), cwd, env, timeout_s);
+}
+
+std::unique_ptr<Background> start_wf(const std::vector<std::string>& args, const Background::Options& options) {
+  return std::make_unique<Background>(local_wf_argv(args), options);
 }
 
 bool wait_for_file(const std::string& path, double timeout_s) {

@@ -88,7 +88,14 @@ class Background {
   bool reaped_ = false;
 };
 
-/// Background with WF_BINARY as argv[0].
+/// run_wf as on a developer's machine, whatever runs the tests: without
+/// GITHUB_ACTIONS, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and
+/// KUBERNETES_SERVICE_HOST, which make `wf run` print for GitHub and fit its
+/// stop grace to the host.
+CommandResult run_wf_local(const std::vector<std::string>& args, const std::string& cwd = "",
+                           const std::map<std::string, std::string>& env = {}, int timeout_s = 60);
+
+/// A Background wf (WF_BINARY), as on a developer's machine (see run_wf_local).
 std::unique_ptr<Background> start_wf(const std::vector<std::string>& args, const Background::Options& options);
 
 /// Waits up to timeout_s until `path` exists.

@@ -94,21 +94,21 @@ std::string utc_date(std::time_t t) {
 
 // ---- run ids -------------------------------------------------------------
 
-TEST_CASE("run id: UTC date and time with four random hex digits", "[exec][state]") {
+TEST_CASE("run id: UTC date and time to the millisecond with four random hex digits", "[exec][state]") {
   std::time_t before = std::time(nullptr);
   std::string id = new_run_id();
   std::time_t after = std::time(nullptr);
   CAPTURE(id);
-  REQUIRE(std::regex_match(id, std::regex(R"(\d{8}-\d{6}-[0-9a-f]{4})")));
+  REQUIRE(std::regex_match(id, std::regex(R"(\d{8}-\d{9}-[0-9a-f]{4})")));
   std::string date = id.substr(0, 8);
   CHECK((date == utc_date(before) || date == utc_date(after)));
 }
 
 TEST_CASE("run id: a later run sorts after an earlier one", "[exec][state]") {
   std::string first = new_run_id();
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
   std::string second = new_run_id();
-  CHECK(first < second);
+  CHECK(first < second);  // within the same second too
 }
 
 // ---- journal -------------------------------------------------------------
@@ -345,22 +345,20 @@ TEST_CASE("journal: a writer killed with SIGKILL leaves a journal that reads and
 
 // ---- finding a run to resume ---------------------------------------------
 
-TEST_CASE("find_resumable_run: the newest unfinished or failed run, never a succeeded one", "[exec][state]") {
+TEST_CASE("find_resumable_run: the newest run with a journal, whatever its state", "[exec][state]") {
   ScratchDir dir;
   std::string state_dir = dir / "state";
   CHECK_FALSE(find_resumable_run(state_dir).has_value());  // no runs directory
 
   write_run(dir, "20260101-000000-aaaa", false);  // failed
   write_run(dir, "20260102-000000-bbbb", std::nullopt);  // unfinished (killed)
-  write_run(dir, "20260103-000000-cccc", true);  // succeeded
   fs::create_directories(state_dir + "/runs/20260104-000000-dddd");  // no journal: never started
   CHECK(find_resumable_run(state_dir) == state_dir + "/runs/20260102-000000-bbbb");
 
-  write_run(dir, "20260102-000000-bbbb", true);  // the resume of bbbb succeeded
-  CHECK(find_resumable_run(state_dir) == state_dir + "/runs/20260101-000000-aaaa");
-
-  write_run(dir, "20260101-000000-aaaa", true);
-  CHECK_FALSE(find_resumable_run(state_dir).has_value());
+  // A newer run succeeded: it is the one to continue (every step reused),
+  // not the older failures.
+  write_run(dir, "20260103-000000-cccc", true);
+  CHECK(find_resumable_run(state_dir) == state_dir + "/runs/20260103-000000-cccc");
 
   SECTION("an explicit id is honoured, whatever its state") {
     CHECK(find_resumable_run(state_dir, "20260103-000000-cccc") == state_dir + "/runs/20260103-000000-cccc");
