@@ -27,7 +27,7 @@ double attempt_s(const json& step, size_t i) { return step["attempts"][i].value(
 
 }  // namespace
 
-TEST_CASE("run: a flaky step succeeds on attempt 2; each attempt has its own log and outputs",
+TEST_CASE("run: a flaky step succeeds on attempt 2, each attempt has its own log and outputs",
           "[e2e][run][retry]") {
   TempDir dir;
   dir.write("wf.yaml", R"yaml(name: flaky
@@ -75,7 +75,7 @@ steps:
   CHECK_THAT(w.r.out, Contains("[flaky] attempt 1/3 failed (transient)"));
 }
 
-TEST_CASE("run: ::wf-failure-class::permanent stops retries; when: narrows what is retried", "[e2e][run][retry]") {
+TEST_CASE("run: ::wf-failure-class::permanent stops retries, when: narrows what is retried", "[e2e][run][retry]") {
   TempDir dir;
   dir.write("wf.yaml", R"yaml(name: classes
 steps:

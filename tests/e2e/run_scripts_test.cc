@@ -218,7 +218,7 @@ steps:
   CHECK_FALSE(fs::exists(dir.path() + "/pwned"));
 }
 
-TEST_CASE("run: outputs: name=value and heredocs reach later steps; outcome is readable", "[e2e][run][outputs]") {
+TEST_CASE("run: outputs: name=value and heredocs reach later steps, outcome is readable", "[e2e][run][outputs]") {
   TempDir dir;
   dir.write("wf.yaml", R"yaml(name: outputs
 steps:

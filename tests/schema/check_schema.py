@@ -427,11 +427,13 @@ def run_cases(validator):
 # --------------------------------------------------------------------------
 
 def default_files(root):
+    # Workflows are the YAML files directly in each folder; subfolders hold
+    # what they use (manifests, charts, kustomizations), which are not workflows.
     files = []
     for d in DEFAULT_DIRS:
         base = root / d
         if base.is_dir():
-            files.extend(p for p in base.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml"))
+            files.extend(p for p in base.glob("*") if p.is_file() and p.suffix in (".yaml", ".yml"))
     return sorted(files)
 
 

@@ -42,7 +42,7 @@ TEST_CASE("git: a clean checkout on a branch with an origin", "[adapters][git]")
   CHECK(info->remote == "https://example.test/org/repo.git");
 }
 
-TEST_CASE("git: a modified tracked file makes the tree dirty; found from a subdirectory", "[adapters][git]") {
+TEST_CASE("git: a modified tracked file makes the tree dirty, found from a subdirectory", "[adapters][git]") {
   TempDir d;
   git(d, {"init", "-q", "-b", "dev"});
   d.write("sub/a.txt", "a\n");

@@ -14,7 +14,7 @@ TEST_CASE("retry policy: by default every class but permanent and cancelled is r
   CHECK_FALSE(p.retries(FailureClass::kCancelled));
 }
 
-TEST_CASE("retry policy: `when` lists the classes; `failure` means any but cancelled", "[model]") {
+TEST_CASE("retry policy: `when` lists the classes, `failure` means any but cancelled", "[model]") {
   RetryPolicy p;
   p.when = {FailureClass::kTransient, FailureClass::kRateLimited};
   CHECK(p.retries(FailureClass::kTransient));
