@@ -131,6 +131,7 @@ struct Planner {
     }
     PreviewOutcome p = previewer->preview(s);
     if (p.changes) ++changes;
+    if (p.error) ++errors;
     if (!p.note.empty()) env.out << "      (" << p.note << ")\n";
     if (!p.text.empty()) {
       env.out << "      preview" << (p.changes ? "" : " (no changes)") << ":\n";

@@ -12,6 +12,7 @@
 #include <ostream>
 #include <thread>
 
+#include "runner/adapters/http_client.h"
 #include "runner/adapters/orphans.h"
 #include "runner/adapters/process_runner.h"
 #include "runner/cli/commands.h"
@@ -152,6 +153,7 @@ int cmd_run(const Env& env, const RunArgs& args) {
   core::CancelToken cancel, hard_cancel;
   SignalWatcher signals(cancel, hard_cancel);
   auto processes = adapters::make_process_runner();
+  auto http = adapters::make_http_client();
   exec::SystemClock clock;
 
   exec::RunOptions options;
@@ -179,6 +181,7 @@ int cmd_run(const Env& env, const RunArgs& args) {
   exec::ExecutorDeps deps;
   deps.registry = &env.registry;
   deps.processes = processes.get();
+  deps.http = http.get();
   deps.clock = &clock;
   deps.observers = {observers.primary.get()};
   deps.masker = &masker;

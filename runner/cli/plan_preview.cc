@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "runner/adapters/http_client.h"
 #include "runner/adapters/process_runner.h"
 #include "runner/cli/workflow_file.h"
 #include "runner/exec/resolve_step.h"
@@ -34,13 +35,12 @@ class BufferLog : public step_api::StepLog {
   std::string text_;
 };
 
-
 }  // namespace
 
 PlanPreviewer::PlanPreviewer(const step_api::Registry& registry, const model::Workflow& wf, exec::RunValues values,
                              core::SecretMasker& masker)
     : registry_(registry), wf_(wf), values_(std::move(values)), masker_(masker),
-      processes_(adapters::make_process_runner()) {
+      processes_(adapters::make_process_runner()), http_(adapters::make_http_client()) {
   std::string tmpl = (fs::temp_directory_path() / "wf-plan-XXXXXX").string();
   if (mkdtemp(tmpl.data())) scratch_ = tmpl;
 }
@@ -60,7 +60,8 @@ PreviewOutcome PlanPreviewer::preview(const model::Step& step) {
   auto resolved = exec::resolve_step(wf_, step, registry_, values_, core::Value(core::Value::Object{}), 1,
                                      process_environment());
   if (!resolved) {
-    out.note = "no preview: " + masker_.mask(resolved.error());
+    out.note = "error: " + masker_.mask(resolved.error());
+    out.error = true;
     return out;
   }
   std::string dir = scratch_ + "/" + step.id;
@@ -77,12 +78,14 @@ PreviewOutcome PlanPreviewer::preview(const model::Step& step) {
   ctx.attempt_dir = dir;
   ctx.log = &log;
   ctx.processes = processes_.get();
+  ctx.http = http_.get();
   ctx.cancel = &cancel;
   std::optional<step_api::StepPreview> p;
   try {
     p = type->preview(ctx);
   } catch (const std::exception& e) {
-    out.note = std::string("preview failed: ") + e.what();
+    out.note = masker_.mask(std::string("preview failed: ") + e.what());
+    out.error = true;
     return out;
   }
   if (!p) return out;  // the type has no preview: it would run, so it counts as a change

@@ -9,6 +9,7 @@
 #include "runner/core/secret_masker.h"
 #include "runner/exec/contexts.h"
 #include "runner/model/workflow.h"
+#include "runner/services/http_client.h"
 #include "runner/services/process_runner.h"
 #include "runner/step_api/registry.h"
 
@@ -17,7 +18,8 @@ namespace wf::cli {
 struct PreviewOutcome {
   bool changes = true;        // what the plan counts: false only when the type says so
   std::string text;           // the preview, masked ("" when none)
-  std::string note;           // why there is none ("known after render"), or an error
+  std::string note;           // why there is none ("known after render"), or the error
+  bool error = false;         // the preview failed: wf plan exits 1
 };
 
 class PlanPreviewer {
@@ -38,6 +40,7 @@ class PlanPreviewer {
   exec::RunValues values_;
   core::SecretMasker& masker_;
   std::unique_ptr<services::ProcessRunner> processes_;
+  std::unique_ptr<services::HttpClient> http_;
   std::string scratch_;
 };
 

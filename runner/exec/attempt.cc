@@ -113,6 +113,7 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
   ctx.attempt_dir = attempt_dir;
   ctx.log = &log;
   ctx.processes = run.deps->processes;
+  ctx.http = run.deps->http;
   ctx.cancel = &attempt_cancel;
   ctx.stop = run.options->stop;
 
@@ -233,6 +234,7 @@ void run_step(RunShared& run, StepJob& job) {
     AttemptEnd ae{step.id, attempt, false, cls, a.record.summary, a.record.duration,
                   retry ? std::optional<Millis>(delay) : std::nullopt};
     run.notify([&](RunObserver& o) { o.attempt_finished(ae); });
+    s.links = a.result.links;  // a failed remote run's URL matters most
     if (cancelled) {
       finish_with(s, Outcome::kCancelled, a.record.summary);
       break;

@@ -13,6 +13,7 @@
 #include "runner/core/failure.h"
 #include "runner/core/param_spec.h"
 #include "runner/core/value.h"
+#include "runner/services/http_client.h"
 #include "runner/services/process_runner.h"
 
 namespace wf::step_api {
@@ -44,11 +45,15 @@ struct StepContext {
   Value with;                                   // resolved parameters, defaults applied (an object)
   std::map<std::string, std::string> env;       // the complete environment for tools
   std::string working_directory;                // absolute
-  std::string attempt_dir;                      // a private scratch directory for this attempt
+  /// A private scratch directory for this attempt, removed (with whatever
+  /// secrets it holds) when the attempt ends. Its parent directory is the
+  /// step's, shared by its attempts (for intent records, see gh-dispatch).
+  std::string attempt_dir;
   /// For `script` parameters (ParamSpec::script): the extra environment that
   /// holds each expression's value, already merged into `env`.
   StepLog* log = nullptr;
   services::ProcessRunner* processes = nullptr;
+  services::HttpClient* http = nullptr;
   const core::CancelToken* cancel = nullptr;    // cancelled on timeout, Ctrl-C or fail-fast
   services::StopPolicy stop;                    // how to stop tools on cancellation
 

@@ -1,0 +1,254 @@
+// The libcurl adapter: the only code that includes curl.
+
+#include "runner/adapters/http_client.h"
+
+#include <curl/curl.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <ctime>
+#include <memory>
+#include <mutex>
+
+namespace wf::adapters {
+
+namespace {
+
+using services::HttpRequest;
+using services::HttpResponse;
+
+constexpr size_t kMaxBody = 32u << 20;  // answers of the APIs wf talks to are far smaller
+
+// A write to a socket the peer closed raises SIGPIPE. libcurl uses
+// MSG_NOSIGNAL where it can, but TLS libraries may not; with CURLOPT_NOSIGNAL
+// (needed with threads) curl leaves SIGPIPE to us. Block it in this thread
+// while curl runs, then swallow one that became pending, so wf is never
+// killed by a dropped connection and other threads' masks are untouched.
+class SigpipeBlock {
+ public:
+  SigpipeBlock() {
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, &old_);
+  }
+  ~SigpipeBlock() {
+    sigset_t pipe, pending;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    if (sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) && !sigismember(&old_, SIGPIPE)) {
+      timespec zero{0, 0};
+      while (sigtimedwait(&pipe, nullptr, &zero) < 0 && errno == EINTR) {
+      }
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+
+ private:
+  sigset_t old_;
+};
+
+// What the cancel callback may touch: the multi handle, only while it lives.
+struct Waker {
+  std::mutex mu;
+  CURLM* multi = nullptr;
+  void wake() {
+    std::lock_guard<std::mutex> l(mu);
+    if (multi) curl_multi_wakeup(multi);
+  }
+  void detach() {
+    std::lock_guard<std::mutex> l(mu);
+    multi = nullptr;
+  }
+};
+
+struct Transfer {
+  HttpResponse* response = nullptr;
+  const core::CancelToken* cancel = nullptr;
+  bool too_large = false;
+};
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t len = size * n;
+  if (t->response->body.size() + len > kMaxBody) {
+    t->too_large = true;
+    return 0;  // makes curl fail the transfer
+  }
+  t->response->body.append(data, len);
+  return len;
+}
+
+std::string trim(std::string s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+size_t on_header(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t len = size * n;
+  std::string line(data, len);
+  // A new status line starts a new response (a redirect, 100 Continue):
+  // only the last response's headers are kept.
+  if (line.rfind("HTTP/", 0) == 0) {
+    t->response->headers.clear();
+    return len;
+  }
+  size_t colon = line.find(':');
+  if (colon == std::string::npos) return len;
+  std::string name = trim(line.substr(0, colon));
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  t->response->headers.emplace_back(std::move(name), trim(line.substr(colon + 1)));
+  return len;
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  return t->cancel->cancelled() ? 1 : 0;
+}
+
+// Failures that happen before any byte of the request leaves this machine.
+bool before_sending(CURLcode code) {
+  switch (code) {
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+      return true;
+    default:
+      return false;
+  }
+}
+
+class CurlHttpClient : public services::HttpClient {
+ public:
+  HttpResponse send(const HttpRequest& request, const core::CancelToken& cancel) override {
+    HttpResponse response;
+    if (cancel.cancelled()) {
+      response.error = "cancelled";
+      response.cancelled = true;
+      response.request_sent = false;
+      return response;
+    }
+    SigpipeBlock no_sigpipe;
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy(curl_easy_init(), curl_easy_cleanup);
+    std::unique_ptr<CURLM, decltype(&curl_multi_cleanup)> multi(curl_multi_init(), curl_multi_cleanup);
+    if (!easy || !multi) {
+      response.error = "cannot initialise libcurl";
+      response.request_sent = false;
+      return response;
+    }
+    curl_slist* list = nullptr;
+    for (const auto& [k, v] : request.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
+    // curl would add "Expect: 100-continue" to larger POSTs; GitHub does not need the extra round trip.
+    list = curl_slist_append(list, "Expect:");
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(list, curl_slist_free_all);
+
+    Transfer transfer{&response, &cancel};
+    CURL* e = easy.get();
+    curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers.get());
+    if (request.method == "GET") {
+      curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    } else if (request.method == "HEAD") {
+      curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    } else {
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, request.body.c_str());
+      // POST is what POSTFIELDS implies; any other method is named (and kept across redirects).
+      if (request.method != "POST") curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    long total_ms = std::max<long>(1, static_cast<long>(request.timeout.count()));
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, total_ms);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, std::min<long>(total_ms, 15000));
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // whatever this curl decodes
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &transfer);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, &transfer);
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, &transfer);
+    char error[CURL_ERROR_SIZE] = {0};
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, error);
+
+    curl_multi_add_handle(multi.get(), e);
+    auto waker = std::make_shared<Waker>();
+    waker->multi = multi.get();
+    CURLcode result = CURLE_OK;
+    {
+      core::CancelRegistration wake_on_cancel(cancel, [waker] { waker->wake(); });
+      bool done = false;
+      while (!done) {
+        int running = 0;
+        if (curl_multi_perform(multi.get(), &running) != CURLM_OK) {
+          result = CURLE_FAILED_INIT;
+          break;
+        }
+        int left = 0;
+        while (CURLMsg* msg = curl_multi_info_read(multi.get(), &left)) {
+          if (msg->msg == CURLMSG_DONE) {
+            result = msg->data.result;
+            done = true;
+          }
+        }
+        if (done) break;
+        if (cancel.cancelled()) {
+          result = CURLE_ABORTED_BY_CALLBACK;
+          break;
+        }
+        curl_multi_poll(multi.get(), nullptr, 0, 1000, nullptr);
+      }
+      waker->detach();
+    }
+    curl_multi_remove_handle(multi.get(), e);
+
+    if (result == CURLE_OK) {
+      long status = 0;
+      curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+      response.transport_ok = true;
+      response.status = static_cast<int>(status);
+      return response;
+    }
+    long request_size = 0;
+    curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &request_size);
+    response.request_sent = request_size > 0 && !before_sending(result);
+    if (cancel.cancelled() && (result == CURLE_ABORTED_BY_CALLBACK)) {
+      response.cancelled = true;
+      response.error = "cancelled";
+    } else if (transfer.too_large) {
+      response.error = "answer larger than " + std::to_string(kMaxBody >> 20) + " MiB";
+    } else {
+      response.error = error[0] ? std::string(error) : std::string(curl_easy_strerror(result));
+    }
+    response.headers.clear();
+    response.body.clear();
+    return response;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<services::HttpClient> make_http_client() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  return std::make_unique<CurlHttpClient>();
+}
+
+}  // namespace wf::adapters

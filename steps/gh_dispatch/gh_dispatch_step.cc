@@ -1,0 +1,141 @@
+#include "steps/gh_dispatch/gh_dispatch_step.h"
+
+#include <filesystem>
+#include <sstream>
+
+#include "steps/gh_dispatch/dispatcher.h"
+#include "steps/gh_dispatch/run_watcher.h"
+
+namespace wf::steps {
+
+using core::ParamSpec;
+using core::ParamType;
+using step_api::StepResult;
+
+namespace {
+
+ParamSpec param(std::string name, ParamType type, std::string doc, std::string example, bool required = false,
+                core::Value default_value = {}) {
+  ParamSpec p;
+  p.name = std::move(name);
+  p.type = type;
+  p.required = required;
+  p.default_value = std::move(default_value);
+  p.doc = std::move(doc);
+  p.example = std::move(example);
+  return p;
+}
+
+}  // namespace
+
+const core::StepSchema& GhDispatchStep::schema() const {
+  static const core::StepSchema kSchema = [] {
+    core::StepSchema s;
+    s.type = "gh-dispatch";
+    s.summary = "Trigger a GitHub Actions workflow (workflow_dispatch) and wait for the run it created.";
+    s.description =
+        "Talks to the GitHub REST API itself (no gh binary). The dispatch is sent once: wf journals it before\n"
+        "sending, and when an answer is lost (timeout, dropped connection, 5xx) or a retry follows, it looks for\n"
+        "the run the dispatch created (a workflow_dispatch run of that workflow on that ref, newer than the newest\n"
+        "one seen just before) before ever sending it again. It then polls the run until it completes; a\n"
+        "conclusion other than success fails the step with the run's URL. Rate limits (Retry-After,\n"
+        "x-ratelimit-reset, secondary limits) are waited out. If wf is stopped or times out, the run is cancelled\n"
+        "too (cancel-on-abort). GitHub Enterprise: set api-url, or GITHUB_API_URL in the environment.";
+    ParamSpec token = param("token", ParamType::kString,
+                            "A token allowed to run workflows (actions: write). Default: GITHUB_TOKEN, else GH_TOKEN, "
+                            "from the step's environment. Never printed.",
+                            "${{ secrets.github-token }}");
+    token.secret = true;
+    s.params = {
+        param("repo", ParamType::kString, "The repository, OWNER/NAME.", "planetarium/9c-infra", true),
+        param("workflow", ParamType::kString, "The workflow's file name (as under .github/workflows/) or numeric id.",
+              "smoke.yaml", true),
+        param("ref", ParamType::kString, "The branch or tag to run the workflow at.", "main", true),
+        param("inputs", ParamType::kStringMap,
+              "The workflow's inputs (at most 25); values are sent as strings (true -> \"true\").",
+              "{ cluster: 9c-sample, smoke: true }"),
+        token,
+        param("api-url", ParamType::kString,
+              "The REST API's URL. Default: $GITHUB_API_URL, else https://api.github.com (GitHub Enterprise "
+              "Server: https://HOST/api/v3).",
+              "https://github.example.com/api/v3"),
+        param("wait", ParamType::kBool, "Wait for the run to complete (false: succeed once it is dispatched).", "false",
+              false, true),
+        param("poll-interval", ParamType::kDuration, "How often to ask for the run's status while waiting.", "10s",
+              false, "5s"),
+        param("timeout", ParamType::kDuration,
+              "The longest the remote run may take, from its dispatch; then it is cancelled (see cancel-on-abort) "
+              "and the step fails as timeout. Default: no limit but the step's own timeout.",
+              "30m"),
+        param("cancel-on-abort", ParamType::kBool,
+              "Cancel the remote run when wf is cancelled or the step or run times out.", "false", false, true),
+    };
+    s.outputs = {{"run-id", "the id of the workflow run the dispatch created"},
+                 {"run-url", "the run's REST API URL"},
+                 {"html-url", "the run's page on GitHub"},
+                 {"conclusion", "the run's conclusion (success, failure, ...); empty with wait: false"}};
+    s.example =
+        "steps:\n"
+        "  smoke:\n"
+        "    uses: gh-dispatch\n"
+        "    with:\n"
+        "      repo: planetarium/9c-infra\n"
+        "      workflow: smoke.yaml\n"
+        "      ref: ${{ inputs.revision }}\n"
+        "      inputs: { cluster: \"${{ inputs.cluster }}\" }\n"
+        "      token: ${{ secrets.github-token }}\n"
+        "      timeout: 30m\n"
+        "    retry: { limit: 2, when: [transient, rate-limited] }";
+    return s;
+  }();
+  return kSchema;
+}
+
+std::optional<step_api::StepPreview> GhDispatchStep::preview(step_api::StepContext& ctx) const {
+  step_api::StepPreview p;
+  auto params = gh::parse_params(ctx.with, ctx.env, false);
+  if (!params) {
+    p.text = "would fail: " + params.error();
+    return p;
+  }
+  if (!params->token.empty()) ctx.log->add_secret(params->token);
+  p.changes = true;
+  p.text = "would dispatch " + params->workflow + " on " + params->repo() + "@" + params->ref + " with inputs " +
+           params->inputs_json() + " (" + params->api_url + (params->wait ? ", then wait for the run" : "") + ")";
+  return p;
+}
+
+StepResult GhDispatchStep::run(step_api::StepContext& ctx) const {
+  namespace fs = std::filesystem;
+  // Registered before anything can print it, wherever the token came from.
+  if (const core::Value* v = ctx.with.find("token"); v && v->is_string() && !v->as_string().empty())
+    ctx.log->add_secret(v->as_string());
+  auto params = gh::parse_params(ctx.with, ctx.env, true);
+  if (!params) return StepResult::failure(core::FailureClass::kPermanent, params.error());
+  ctx.log->add_secret(params->token);
+  if (!ctx.http) return StepResult::failure(core::FailureClass::kPermanent, "no HTTP client in this context");
+
+  gh::Timing timing = gh::Timing::from_env(ctx.env);
+  if (timing.scale != 1.0) {
+    std::ostringstream scale;
+    scale << timing.scale;
+    ctx.log->info("WF_TEST_TIME_SCALE=" + scale.str() + " (a test-only setting) shortens wf's own waits");
+  }
+  gh::RealStepClock clock(*ctx.cancel);
+  auto log = [&](const std::string& line) { ctx.log->info(line); };
+  gh::GitHubApi api(*ctx.http, clock, {params->api_url, params->token, timing, log});
+  gh::RecordStore store(fs::path(ctx.attempt_dir).parent_path().string());
+  gh::Session session{api, clock, timing, *params, store, log, ctx.attempt};
+
+  auto dispatched = gh::ensure_dispatched(session);
+  if (!dispatched) return dispatched.error();
+  if (!params->wait) {
+    StepResult r = StepResult::success("dispatched run " + std::to_string(dispatched->run_id.value_or(0)) + ": " +
+                                       dispatched->html_url);
+    gh::describe_run(r, *dispatched, "");
+    return r;
+  }
+  return gh::watch_run(session, *dispatched);
+}
+
+}  // namespace wf::steps

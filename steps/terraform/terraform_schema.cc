@@ -1,0 +1,120 @@
+// The terraform step's declared parameters: what the loader validates and
+// `wf steps terraform` prints.
+
+#include "steps/terraform/terraform_step.h"
+
+namespace wf::steps {
+
+namespace {
+
+core::ParamSpec param(std::string name, core::ParamType type, std::string doc, std::string example) {
+  core::ParamSpec p;
+  p.name = std::move(name);
+  p.type = type;
+  p.doc = std::move(doc);
+  p.example = std::move(example);
+  return p;
+}
+
+}  // namespace
+
+const core::StepSchema& TerraformStep::schema() const {
+  static const core::StepSchema kSchema = [] {
+    using core::ParamType;
+    core::StepSchema s;
+    s.type = "terraform";
+    s.summary = "terraform init, plan, apply of that plan, destroy, outputs; a held state lock is class `lock`.";
+    s.description =
+        "Runs the terraform found in PATH in `dir`, always with -input=false, -no-color and TF_IN_AUTOMATION=1:\n"
+        "`init`, `workspace select -or-create` when `workspace` is set, then by `action`. `apply` plans into the\n"
+        "attempt's directory (-detailed-exitcode -out) and applies exactly that plan. Every `terraform output -json`\n"
+        "value becomes a step output (strings as they are, other types as JSON); sensitive ones are masked.\n"
+        "Failures are classified from terraform's output: \"Error acquiring the state lock\" is `lock` (the summary\n"
+        "names the lock ID and its holder), network and throttling errors (timeouts, connection reset, TLS\n"
+        "handshake timeout, 429/5xx, \"context deadline exceeded\") and a stale saved plan are `transient`,\n"
+        "everything else is `permanent`; retry them with `retry: { when: [lock, transient] }`. A timeout or\n"
+        "Ctrl-C sends terraform SIGINT first, so that it stops cleanly and releases its state lock.\n"
+        "Variables reach terraform as TF_VAR_* environment variables and a backend-config map as a file in the\n"
+        "attempt's directory: secrets never appear on a command line. Paths are relative to the step's\n"
+        "working directory. `wf plan` runs `terraform plan` for the step and shows it.";
+
+    core::ParamSpec dir = param("dir", ParamType::kString, "The configuration directory (the root module).", "infra/cluster");
+    dir.required = true;
+    dir.must_exist = core::PathKind::kDirectory;
+
+    core::ParamSpec action = param(
+        "action", ParamType::kString,
+        "apply: init, plan -out, apply of that plan, outputs. plan: init, plan -detailed-exitcode -out; outputs\n"
+        "`changes` and `plan-file`. destroy: destroy -auto-approve. init: init only. output: the outputs only.",
+        "plan");
+    action.default_value = "apply";
+    action.choices = {"apply", "plan", "destroy", "init", "output"};
+
+    core::ParamSpec vars = param(
+        "vars", ParamType::kMap,
+        "Input variables, passed as TF_VAR_<name> environment variables: strings as they are, numbers and\n"
+        "booleans as text, lists and maps as JSON. A null value leaves the variable's default.",
+        "{ name: \"${{ inputs.cluster }}\", nodes: 3, zones: [a, b], tags: { team: infra } }");
+
+    core::ParamSpec var_files = param("var-files", ParamType::kStringList,
+                                      "Variable definition files (-var-file), in order; later files win.",
+                                      "[env/testnet.tfvars]");
+    var_files.must_exist = core::PathKind::kFile;
+
+    core::ParamSpec backend = param(
+        "backend-config", ParamType::kAny,
+        "Backend settings for init: a map (written to a file in the attempt's directory, passed as\n"
+        "-backend-config=FILE, so values such as keys stay off the command line), or a list of\n"
+        "backend config files.",
+        "{ bucket: my-state, key: \"testnet/${{ inputs.cluster }}.tfstate\", region: us-east-1 }");
+    backend.must_exist = core::PathKind::kFile;
+
+    core::ParamSpec workspace = param("workspace", ParamType::kString,
+                                      "The workspace to use; selected, and created first if it does not exist.",
+                                      "\"${{ inputs.cluster }}\"");
+
+    core::ParamSpec lock_timeout = param(
+        "lock-timeout", ParamType::kDuration,
+        "How long terraform itself waits for a held state lock (-lock-timeout) before failing with class\n"
+        "`lock`. Default: terraform's (fail at once).",
+        "2m");
+
+    core::ParamSpec parallelism = param("parallelism", ParamType::kNumber,
+                                        "How many resource operations terraform runs at once (-parallelism).", "4");
+
+    core::ParamSpec targets = param("targets", ParamType::kStringList,
+                                    "Resource addresses to limit the plan (or destroy) to (-target), for exceptions.",
+                                    "[module.eks, aws_s3_bucket.logs]");
+
+    core::ParamSpec args = param(
+        "args", ParamType::kStringList,
+        "Extra arguments of the main command: `plan` for apply and plan, `destroy`, `init` for init, `output`\n"
+        "for output. Visible to `ps`: never put a secret here.",
+        "[-refresh=false]");
+
+    s.params = {dir, action, vars, var_files, backend, workspace, lock_timeout, parallelism, targets, args};
+    s.outputs = {
+        {"<name>", "apply and output: each terraform output; strings as they are, others as JSON (sensitive: masked)"},
+        {"changes", "plan: true when the plan changes anything (resources or outputs), else false"},
+        {"plan-file", "plan: the saved plan (in the attempt's directory), for `terraform apply PLAN-FILE`"},
+    };
+    s.example =
+        "steps:\n"
+        "  cluster:\n"
+        "    uses: terraform\n"
+        "    with:\n"
+        "      dir: terraform\n"
+        "      workspace: ${{ inputs.cluster }}\n"
+        "      vars: { name: \"${{ inputs.cluster }}\", node_count: 3 }\n"
+        "      backend-config: { bucket: my-state, key: testnet.tfstate }\n"
+        "    retry: { limit: 5, when: [lock, transient], backoff: { delay: 30s } }\n"
+        "    timeout: 45m\n"
+        "  show:\n"
+        "    needs: [cluster]\n"
+        "    run: echo \"endpoint ${{ steps.cluster.outputs.endpoint }}\"";
+    return s;
+  }();
+  return kSchema;
+}
+
+}  // namespace wf::steps

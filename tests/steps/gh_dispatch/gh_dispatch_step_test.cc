@@ -1,0 +1,158 @@
+// gh-dispatch through the StepType contract (schema, preview, run) with a
+// fake HttpClient: the token is a secret from the first line on.
+
+#include "steps/gh_dispatch/gh_dispatch_step.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <mutex>
+
+#include "fakes.h"
+#include "runner/core/json.h"
+#include "tests/support/command.h"
+
+using namespace wf::gh_test;
+using wf::core::FailureClass;
+using wf::core::Value;
+using wf::step_api::StepContext;
+
+namespace {
+
+class RecordingLog : public wf::step_api::StepLog {
+ public:
+  void line(Stream, std::string_view text) override {
+    std::lock_guard<std::mutex> l(mu_);
+    lines.emplace_back(text);
+  }
+  void add_secret(std::string_view value) override {
+    std::lock_guard<std::mutex> l(mu_);
+    secrets.emplace_back(value);
+    secret_registered_before_line.push_back(lines.size());
+  }
+  std::vector<std::string> lines, secrets;
+  std::vector<size_t> secret_registered_before_line;
+  std::string all() const {
+    std::string s;
+    for (const auto& l : lines) s += l + "\n";
+    return s;
+  }
+
+ private:
+  std::mutex mu_;
+};
+
+struct Harness {
+  wf::test::TempDir tmp;
+  FakeHttp http;
+  RecordingLog log;
+  wf::core::CancelToken cancel;
+  StepContext ctx;
+  wf::steps::GhDispatchStep step;
+
+  explicit Harness(const std::string& with_json) {
+    ctx.step_id = "smoke";
+    ctx.with = *wf::core::parse_json(with_json);
+    ctx.env = {{"WF_TEST_TIME_SCALE", "0.001"}};
+    ctx.attempt_dir = tmp.path() + "/runs/r1/steps/smoke/1";
+    std::filesystem::create_directories(ctx.attempt_dir);
+    ctx.working_directory = tmp.path();
+    ctx.log = &log;
+    ctx.http = &http;
+    ctx.cancel = &cancel;
+  }
+};
+
+const char* kWith =
+    R"({"repo":"octo-org/deploy-repo","workflow":"deploy.yaml","ref":"main","token":"tok-VERY-secret",
+        "inputs":{"cluster":"c1"},"wait":true,"poll-interval":"5s","cancel-on-abort":true,
+        "api-url":"https://api.example.test"})";
+
+std::string output(const wf::step_api::StepResult& r, const std::string& name) {
+  for (const auto& [k, v] : r.outputs)
+    if (k == name) return v.is_string() ? v.as_string() : "<not a string>";
+  return "<none>";
+}
+
+}  // namespace
+
+TEST_CASE("gh-dispatch step: the schema documents the issue's parameters and outputs", "[gh-dispatch]") {
+  wf::steps::GhDispatchStep step;
+  const auto& s = step.schema();
+  CHECK(s.type == "gh-dispatch");
+  for (const char* name :
+       {"repo", "workflow", "ref", "inputs", "token", "api-url", "wait", "poll-interval", "timeout", "cancel-on-abort"})
+    CHECK(s.find(name) != nullptr);
+  CHECK(s.find("repo")->required);
+  CHECK(s.find("token")->secret);
+  CHECK(s.find("poll-interval")->default_value == Value("5s"));
+  CHECK(s.find("wait")->default_value == Value(true));
+  std::vector<std::string> outputs;
+  for (const auto& [k, doc] : s.outputs) outputs.push_back(k);
+  CHECK(outputs == std::vector<std::string>{"run-id", "run-url", "html-url", "conclusion"});
+}
+
+TEST_CASE("gh-dispatch step: the preview says what would be dispatched and sends nothing", "[gh-dispatch]") {
+  Harness h(kWith);
+  auto p = h.step.preview(h.ctx);
+  REQUIRE(p);
+  CHECK(p->changes);
+  CHECK_THAT(p->text, Catch::StartsWith(
+                          R"(would dispatch deploy.yaml on octo-org/deploy-repo@main with inputs {"cluster":"c1"})"));
+  CHECK(h.http.sent().empty());
+  CHECK(p->text.find("tok-VERY-secret") == std::string::npos);
+}
+
+TEST_CASE("gh-dispatch step: a run through the contract: dispatch, wait, outputs, the token stays secret",
+          "[gh-dispatch]") {
+  Harness h(kWith);
+  h.http.script("list", run_list({}));
+  h.http.script("dispatch", dispatch_details(7000000042LL));
+  FakeRun done;
+  done.id = 7000000042LL;
+  done.status = "completed";
+  done.conclusion = "success";
+  h.http.script("get", run_answer(done));
+  auto r = h.step.run(h.ctx);
+  REQUIRE(r.ok);
+  CHECK(output(r, "run-id") == "7000000042");
+  CHECK(output(r, "conclusion") == "success");
+  REQUIRE_FALSE(h.log.secrets.empty());
+  CHECK(h.log.secrets[0] == "tok-VERY-secret");
+  CHECK(h.log.secret_registered_before_line[0] == 0);
+  CHECK(h.log.all().find("tok-VERY-secret") == std::string::npos);
+  CHECK(r.summary.find("tok-VERY-secret") == std::string::npos);
+  CHECK(std::filesystem::exists(h.tmp.path() + "/runs/r1/steps/smoke/dispatch.json"));
+  CHECK(wf::test::read_file(h.tmp.path() + "/runs/r1/steps/smoke/dispatch.json").find("tok-VERY") == std::string::npos);
+}
+
+TEST_CASE("gh-dispatch step: a token from GITHUB_TOKEN is registered as a secret too", "[gh-dispatch]") {
+  Harness h(R"({"repo":"o/r","workflow":"d.yml","ref":"main","wait":false,"api-url":"https://api.example.test"})");
+  h.ctx.env["GITHUB_TOKEN"] = "ghs_fromTheEnvironment";
+  h.http.script("list", run_list({}));
+  h.http.script("dispatch", dispatch_details(5));
+  auto r = h.step.run(h.ctx);
+  REQUIRE(r.ok);
+  CHECK(std::find(h.log.secrets.begin(), h.log.secrets.end(), "ghs_fromTheEnvironment") != h.log.secrets.end());
+  CHECK(output(r, "run-id") == "5");
+  CHECK(output(r, "conclusion") == "");
+  CHECK(h.http.count("get") == 0);  // wait: false
+}
+
+TEST_CASE("gh-dispatch step: bad parameters and a missing token fail as permanent before any request",
+          "[gh-dispatch]") {
+  Harness h(R"({"repo":"o/r","workflow":"d.yml","ref":"main","api-url":"https://api.example.test"})");
+  auto r = h.step.run(h.ctx);
+  CHECK_FALSE(r.ok);
+  CHECK(r.failure_class == FailureClass::kPermanent);
+  CHECK_THAT(r.summary, Catch::Contains("no token"));
+  CHECK(h.http.sent().empty());
+}
+
+TEST_CASE("gh-dispatch step: a step that was cancelled before it started sends nothing", "[gh-dispatch]") {
+  Harness h(kWith);
+  h.cancel.cancel();
+  auto r = h.step.run(h.ctx);
+  CHECK_FALSE(r.ok);
+  CHECK(r.failure_class == FailureClass::kCancelled);
+  CHECK(h.http.count("dispatch") == 0);
+}
