@@ -5,6 +5,18 @@
 
 namespace wf::core {
 
+ParamSpec make_param(std::string name, ParamType type, std::string doc, std::string example, Value default_value,
+                     bool required) {
+  ParamSpec p;
+  p.name = std::move(name);
+  p.type = type;
+  p.doc = std::move(doc);
+  p.example = std::move(example);
+  p.default_value = std::move(default_value);
+  p.required = required;
+  return p;
+}
+
 const char* param_type_name(ParamType t) {
   switch (t) {
     case ParamType::kString: return "string";

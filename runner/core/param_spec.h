@@ -51,6 +51,11 @@ struct StepSchema {
   }
 };
 
+/// A documented parameter; set further fields (choices, must_exist, secret,
+/// ...) on the result.
+ParamSpec make_param(std::string name, ParamType type, std::string doc, std::string example = {},
+                     Value default_value = {}, bool required = false);
+
 /// Lower-case name used in messages: "string", "list of strings", ...
 const char* param_type_name(ParamType t);
 

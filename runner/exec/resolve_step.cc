@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "runner/core/hash.h"
 #include "runner/core/json.h"
 #include "runner/exec/script.h"
 #include "runner/model/resolve.h"
@@ -13,17 +14,7 @@ namespace wf::exec {
 namespace fs = std::filesystem;
 using core::Value;
 
-std::string definition_hash(const std::string& text) {
-  // FNV-1a, 64 bits: stable across runs and builds, enough to notice a change.
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
+std::string definition_hash(const std::string& text) { return core::stable_hash(text); }
 
 namespace {
 

@@ -12,22 +12,6 @@ using core::ParamSpec;
 using core::ParamType;
 using step_api::StepResult;
 
-namespace {
-
-ParamSpec param(std::string name, ParamType type, std::string doc, std::string example, bool required = false,
-                core::Value default_value = {}) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.type = type;
-  p.required = required;
-  p.default_value = std::move(default_value);
-  p.doc = std::move(doc);
-  p.example = std::move(example);
-  return p;
-}
-
-}  // namespace
-
 const core::StepSchema& GhDispatchStep::schema() const {
   static const core::StepSchema kSchema = [] {
     core::StepSchema s;
@@ -41,34 +25,34 @@ const core::StepSchema& GhDispatchStep::schema() const {
         "conclusion other than success fails the step with the run's URL. Rate limits (Retry-After,\n"
         "x-ratelimit-reset, secondary limits) are waited out. If wf is stopped or times out, the run is cancelled\n"
         "too (cancel-on-abort). GitHub Enterprise: set api-url, or GITHUB_API_URL in the environment.";
-    ParamSpec token = param("token", ParamType::kString,
+    ParamSpec token = core::make_param("token", ParamType::kString,
                             "A token allowed to run workflows (actions: write). Default: GITHUB_TOKEN, else GH_TOKEN, "
                             "from the step's environment. Never printed.",
                             "${{ secrets.github-token }}");
     token.secret = true;
     s.params = {
-        param("repo", ParamType::kString, "The repository, OWNER/NAME.", "planetarium/9c-infra", true),
-        param("workflow", ParamType::kString, "The workflow's file name (as under .github/workflows/) or numeric id.",
-              "smoke.yaml", true),
-        param("ref", ParamType::kString, "The branch or tag to run the workflow at.", "main", true),
-        param("inputs", ParamType::kStringMap,
+        core::make_param("repo", ParamType::kString, "The repository, OWNER/NAME.", "planetarium/9c-infra", {}, true),
+        core::make_param("workflow", ParamType::kString, "The workflow's file name (as under .github/workflows/) or numeric id.",
+              "smoke.yaml", {}, true),
+        core::make_param("ref", ParamType::kString, "The branch or tag to run the workflow at.", "main", {}, true),
+        core::make_param("inputs", ParamType::kStringMap,
               "The workflow's inputs (at most 25); values are sent as strings (true -> \"true\").",
               "{ cluster: 9c-sample, smoke: true }"),
         token,
-        param("api-url", ParamType::kString,
+        core::make_param("api-url", ParamType::kString,
               "The REST API's URL. Default: $GITHUB_API_URL, else https://api.github.com (GitHub Enterprise "
               "Server: https://HOST/api/v3).",
               "https://github.example.com/api/v3"),
-        param("wait", ParamType::kBool, "Wait for the run to complete (false: succeed once it is dispatched).", "false",
-              false, true),
-        param("poll-interval", ParamType::kDuration, "How often to ask for the run's status while waiting.", "10s",
-              false, "5s"),
-        param("timeout", ParamType::kDuration,
+        core::make_param("wait", ParamType::kBool, "Wait for the run to complete (false: succeed once it is dispatched).", "false",
+              true),
+        core::make_param("poll-interval", ParamType::kDuration, "How often to ask for the run's status while waiting.", "10s",
+              "5s"),
+        core::make_param("timeout", ParamType::kDuration,
               "The longest the remote run may take, from its dispatch; then it is cancelled (see cancel-on-abort) "
               "and the step fails as timeout. Default: no limit but the step's own timeout.",
               "30m"),
-        param("cancel-on-abort", ParamType::kBool,
-              "Cancel the remote run when wf is cancelled or the step or run times out.", "false", false, true),
+        core::make_param("cancel-on-abort", ParamType::kBool,
+              "Cancel the remote run when wf is cancelled or the step or run times out.", "false", true),
     };
     s.outputs = {{"run-id", "the id of the workflow run the dispatch created"},
                  {"run-url", "the run's REST API URL"},

@@ -1,5 +1,7 @@
 #include "steps/gh_dispatch/params.h"
 
+#include "runner/core/hash.h"
+
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
@@ -107,14 +109,7 @@ std::string DispatchParams::inputs_json() const {
 
 std::string DispatchParams::fingerprint() const {
   std::string text = api_url + "\n" + repo() + "\n" + workflow + "\n" + ref + "\n" + inputs_json();
-  uint64_t h = 1469598103934665603ULL;  // FNV-1a: stable across builds
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  return core::stable_hash(text);
 }
 
 core::Expected<DispatchParams, std::string> parse_params(const Value& with,

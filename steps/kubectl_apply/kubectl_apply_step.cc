@@ -23,17 +23,6 @@ using step_api::StepResult;
 
 namespace {
 
-core::ParamSpec param(std::string name, core::ParamType type, std::string doc, std::string example,
-                      core::Value default_value = {}) {
-  core::ParamSpec p;
-  p.name = std::move(name);
-  p.type = type;
-  p.doc = std::move(doc);
-  p.example = std::move(example);
-  p.default_value = std::move(default_value);
-  return p;
-}
-
 core::StepSchema make_schema() {
   using core::ParamType;
   core::StepSchema s;
@@ -48,20 +37,20 @@ core::StepSchema make_schema() {
       "within the step with backoff until `timeout`, then fail as transient; any other error fails at once,\n"
       "naming the object (Kind/namespace/name) and its source file and line. `wf plan` shows `kubectl diff`.\n"
       "Needs kubectl on PATH. Details: docs/steps/kubectl-apply.md.";
-  core::ParamSpec files = param("files", ParamType::kStringList,
+  core::ParamSpec files = core::make_param("files", ParamType::kStringList,
                                 "Manifest files or directories (read recursively: *.yaml, *.yml, *.json), relative "
                                 "to the working directory. `-` is not allowed.",
                                 "[crds/, app.yaml]");
   files.must_exist = core::PathKind::kFileOrDirectory;
-  core::ParamSpec kustomize = param("kustomize", ParamType::kString,
+  core::ParamSpec kustomize = core::make_param("kustomize", ParamType::kString,
                                     "A kustomization directory, rendered with `kubectl kustomize`.", "argocd");
   kustomize.must_exist = core::PathKind::kDirectory;
-  core::ParamSpec manifests = param("manifests", ParamType::kString, "Inline YAML: one or more documents.",
+  core::ParamSpec manifests = core::make_param("manifests", ParamType::kString, "Inline YAML: one or more documents.",
                                     "|\n  apiVersion: v1\n  kind: Namespace\n  metadata: {name: argocd}");
-  core::ParamSpec kubeconfig = param("kubeconfig", ParamType::kString,
+  core::ParamSpec kubeconfig = core::make_param("kubeconfig", ParamType::kString,
                                      "The kubeconfig file (default: $KUBECONFIG or ~/.kube/config).", "~/.kube/eks");
   kubeconfig.must_exist = core::PathKind::kFile;
-  core::ParamSpec wait = param("wait", ParamType::kString,
+  core::ParamSpec wait = core::make_param("wait", ParamType::kString,
                                "established: CRDs must be established before the objects that may use them; "
                                "rollout: also wait for Deployments, StatefulSets and DaemonSets to roll out; "
                                "none: do not wait for conditions (not-ready errors are still retried).",
@@ -72,15 +61,15 @@ core::StepSchema make_schema() {
       kustomize,
       manifests,
       kubeconfig,
-      param("context", ParamType::kString, "The kubeconfig context (default: its current context).", "testnet"),
-      param("namespace", ParamType::kString,
+      core::make_param("context", ParamType::kString, "The kubeconfig context (default: its current context).", "testnet"),
+      core::make_param("namespace", ParamType::kString,
             "Namespace for namespaced objects that do not name one (default: the context's).", "argocd"),
-      param("server-side", ParamType::kBool, "Use server-side apply.", "true", false),
-      param("field-manager", ParamType::kString, "The field manager of a server-side apply.", "bootstrap", "wf"),
-      param("force-conflicts", ParamType::kBool,
+      core::make_param("server-side", ParamType::kBool, "Use server-side apply.", "true", false),
+      core::make_param("field-manager", ParamType::kString, "The field manager of a server-side apply.", "bootstrap", "wf"),
+      core::make_param("force-conflicts", ParamType::kBool,
             "With server-side apply, take over fields other managers own instead of failing.", "true", false),
       wait,
-      param("timeout", ParamType::kDuration,
+      core::make_param("timeout", ParamType::kDuration,
             "Bound for the whole step: retries of not-ready errors, CRD and rollout waits.", "10m", "5m"),
   };
   s.outputs = {

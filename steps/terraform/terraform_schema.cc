@@ -5,19 +5,6 @@
 
 namespace wf::steps {
 
-namespace {
-
-core::ParamSpec param(std::string name, core::ParamType type, std::string doc, std::string example) {
-  core::ParamSpec p;
-  p.name = std::move(name);
-  p.type = type;
-  p.doc = std::move(doc);
-  p.example = std::move(example);
-  return p;
-}
-
-}  // namespace
-
 const core::StepSchema& TerraformStep::schema() const {
   static const core::StepSchema kSchema = [] {
     using core::ParamType;
@@ -38,11 +25,11 @@ const core::StepSchema& TerraformStep::schema() const {
         "attempt's directory: secrets never appear on a command line. Paths are relative to the step's\n"
         "working directory. `wf plan` runs `terraform plan` for the step and shows it.";
 
-    core::ParamSpec dir = param("dir", ParamType::kString, "The configuration directory (the root module).", "infra/cluster");
+    core::ParamSpec dir = core::make_param("dir", ParamType::kString, "The configuration directory (the root module).", "infra/cluster");
     dir.required = true;
     dir.must_exist = core::PathKind::kDirectory;
 
-    core::ParamSpec action = param(
+    core::ParamSpec action = core::make_param(
         "action", ParamType::kString,
         "apply: init, plan -out, apply of that plan, outputs. plan: init, plan -detailed-exitcode -out; outputs\n"
         "`changes` and `plan-file`. destroy: destroy -auto-approve. init: init only. output: the outputs only.",
@@ -50,18 +37,18 @@ const core::StepSchema& TerraformStep::schema() const {
     action.default_value = "apply";
     action.choices = {"apply", "plan", "destroy", "init", "output"};
 
-    core::ParamSpec vars = param(
+    core::ParamSpec vars = core::make_param(
         "vars", ParamType::kMap,
         "Input variables, passed as TF_VAR_<name> environment variables: strings as they are, numbers and\n"
         "booleans as text, lists and maps as JSON. A null value leaves the variable's default.",
         "{ name: \"${{ inputs.cluster }}\", nodes: 3, zones: [a, b], tags: { team: infra } }");
 
-    core::ParamSpec var_files = param("var-files", ParamType::kStringList,
+    core::ParamSpec var_files = core::make_param("var-files", ParamType::kStringList,
                                       "Variable definition files (-var-file), in order; later files win.",
                                       "[env/testnet.tfvars]");
     var_files.must_exist = core::PathKind::kFile;
 
-    core::ParamSpec backend = param(
+    core::ParamSpec backend = core::make_param(
         "backend-config", ParamType::kAny,
         "Backend settings for init: a map (written to a file in the attempt's directory, passed as\n"
         "-backend-config=FILE, so values such as keys stay off the command line), or a list of\n"
@@ -69,24 +56,24 @@ const core::StepSchema& TerraformStep::schema() const {
         "{ bucket: my-state, key: \"testnet/${{ inputs.cluster }}.tfstate\", region: us-east-1 }");
     backend.must_exist = core::PathKind::kFile;
 
-    core::ParamSpec workspace = param("workspace", ParamType::kString,
+    core::ParamSpec workspace = core::make_param("workspace", ParamType::kString,
                                       "The workspace to use; selected, and created first if it does not exist.",
                                       "\"${{ inputs.cluster }}\"");
 
-    core::ParamSpec lock_timeout = param(
+    core::ParamSpec lock_timeout = core::make_param(
         "lock-timeout", ParamType::kDuration,
         "How long terraform itself waits for a held state lock (-lock-timeout) before failing with class\n"
         "`lock`. Default: terraform's (fail at once).",
         "2m");
 
-    core::ParamSpec parallelism = param("parallelism", ParamType::kNumber,
+    core::ParamSpec parallelism = core::make_param("parallelism", ParamType::kNumber,
                                         "How many resource operations terraform runs at once (-parallelism).", "4");
 
-    core::ParamSpec targets = param("targets", ParamType::kStringList,
+    core::ParamSpec targets = core::make_param("targets", ParamType::kStringList,
                                     "Resource addresses to limit the plan (or destroy) to (-target), for exceptions.",
                                     "[module.eks, aws_s3_bucket.logs]");
 
-    core::ParamSpec args = param(
+    core::ParamSpec args = core::make_param(
         "args", ParamType::kStringList,
         "Extra arguments of the main command: `plan` for apply and plan, `destroy`, `init` for init, `output`\n"
         "for output. Visible to `ps`: never put a secret here.",
