@@ -60,6 +60,33 @@ Json to_nlohmann(const Value& v) {
 
 }  // namespace
 
+std::string json_escape(std::string_view s, bool html_safe) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        // Go's encoding/json (kubectl, gh, terraform) also escapes <, > and &.
+        if (u < 0x20 || (html_safe && (c == '<' || c == '>' || c == '&'))) {
+          out += "\\u00";
+          out += kHex[u >> 4];
+          out += kHex[u & 0x0f];
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
 Expected<Value, std::string> parse_json(std::string_view text) {
   try {
     return from_nlohmann(Json::parse(text));

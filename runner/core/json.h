@@ -17,4 +17,10 @@ Expected<Value, std::string> parse_json(std::string_view text);
 /// infinities print as null (JSON cannot hold them).
 std::string to_json(const Value& v, int indent = -1);
 
+/// `s` as it appears inside a JSON string literal, without the quotes:
+/// \" \\ \n \t \r \b \f, other control characters as \u00xx. With
+/// `html_safe`, also < > & as \u003c \u003e \u0026, as Go's encoding/json
+/// writes them (kubectl, gh and terraform output).
+std::string json_escape(std::string_view s, bool html_safe = false);
+
 }  // namespace wf::core

@@ -1,5 +1,7 @@
 #include "runner/core/secret_masker.h"
 
+#include "runner/core/json.h"
+
 #include <algorithm>
 #include <mutex>
 
@@ -9,7 +11,6 @@ namespace {
 constexpr char kBase64Chars[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr char kHexUpper[] = "0123456789ABCDEF";
-constexpr char kHexLower[] = "0123456789abcdef";
 
 std::string base64(std::string_view bytes, bool pad) {
   std::string out;
@@ -48,31 +49,6 @@ std::string base64_at_offset(std::string_view value, size_t offset) {
   return base64(bytes, false).substr(first, last - first);
 }
 
-std::string json_escape(std::string_view s, bool html_safe) {
-  std::string out;
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        // Go's encoding/json (kubectl, gh, terraform) also escapes <, > and &.
-        if (u < 0x20 || (html_safe && (c == '<' || c == '>' || c == '&'))) {
-          out += "\\u00";
-          out += kHexLower[u >> 4];
-          out += kHexLower[u & 0x0f];
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
 
 bool is_unreserved(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
