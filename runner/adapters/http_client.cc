@@ -1,5 +1,6 @@
 // The libcurl adapter: the only code that includes curl.
 
+#include "runner/core/strings.h"
 #include "runner/adapters/http_client.h"
 
 #include <curl/curl.h>
@@ -81,11 +82,7 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
   return len;
 }
 
-std::string trim(std::string s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
+using core::trim;
 
 size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);

@@ -33,11 +33,6 @@ std::string display(const core::Value& v, const std::string& pad) {
   return core::to_json(v);
 }
 
-std::string trimmed(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\n");
-  size_t e = s.find_last_not_of(" \t\n");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
 
 // The first `steps.X` a template reads, if any: its value is not known yet.
 std::optional<std::string> reads_step(const expr::Template& t) {
@@ -101,7 +96,7 @@ struct Planner {
       auto v = e.evaluate(ctx);
       shown = v ? display(*v, "          ") : "(error: " + v.error().message + ")";
     }
-    env.out << "          ${{ " << trimmed(e.text()) << " }} = " << shown << "\n";
+    env.out << "          ${{ " << core::trim(e.text()) << " }} = " << shown << "\n";
   }
 
   void print_step(const model::Step& s) {
@@ -112,7 +107,7 @@ struct Planner {
       env.out << "  needs: " << core::join(ids, ", ");
     }
     env.out << "\n";
-    if (s.if_) env.out << "      if: " << trimmed(s.if_->text()) << condition_note(*s.if_) << "\n";
+    if (s.if_) env.out << "      if: " << core::trim(s.if_->text()) << condition_note(*s.if_) << "\n";
     print_params(s.with, env.registry.schema(s.uses), "with");
     print_params(s.env, nullptr, "env");
     if (s.timeout) env.out << "      timeout: " << core::format_duration(*s.timeout) << "\n";

@@ -154,7 +154,7 @@ int cmd_run(const Env& env, const RunArgs& args) {
   SignalWatcher signals(cancel, hard_cancel);
   auto processes = adapters::make_process_runner();
   auto http = adapters::make_http_client();
-  exec::SystemClock clock;
+  core::SystemClock& clock = core::SystemClock::instance();
 
   exec::RunOptions options;
   options.jobs = args.jobs;

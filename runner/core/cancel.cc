@@ -3,14 +3,22 @@
 namespace wf::core {
 
 void CancelToken::cancel() {
-  std::vector<std::pair<int, std::function<void()>>> to_run;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (cancelled_.exchange(true)) return;
-    to_run.swap(callbacks_);
-  }
+  std::unique_lock<std::mutex> lock(mu_);
+  if (cancelled_.exchange(true)) return;
   cv_.notify_all();
-  for (auto& [id, fn] : to_run) fn();
+  // One at a time, each taken out under the lock, so that remove_callback()
+  // either removes it before it runs or waits for it to end.
+  while (!callbacks_.empty()) {
+    auto [id, fn] = std::move(callbacks_.front());
+    callbacks_.erase(callbacks_.begin());
+    running_ = id;
+    running_thread_ = std::this_thread::get_id();
+    lock.unlock();
+    fn();
+    lock.lock();
+    running_ = 0;
+    done_cv_.notify_all();
+  }
 }
 
 int CancelToken::on_cancel(std::function<void()> fn) const {
@@ -26,8 +34,10 @@ int CancelToken::on_cancel(std::function<void()> fn) const {
 }
 
 void CancelToken::remove_callback(int id) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   std::erase_if(callbacks_, [id](const auto& p) { return p.first == id; });
+  if (id != 0 && running_ == id && running_thread_ != std::this_thread::get_id())
+    done_cv_.wait(lock, [&] { return running_ != id; });
 }
 
 bool CancelToken::sleep_until(std::chrono::steady_clock::time_point deadline) const {

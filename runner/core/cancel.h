@@ -7,13 +7,16 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace wf::core {
 
 /// Set once, seen by many. `cancel()` runs every registered callback once (on
 /// the cancelling thread); a callback registered after cancellation runs at
-/// once. Thread-safe.
+/// once. remove_callback() waits while another thread runs that callback, so
+/// what a callback touches may be destroyed as soon as it is removed.
+/// Thread-safe.
 class CancelToken {
  public:
   void cancel();
@@ -21,6 +24,9 @@ class CancelToken {
 
   /// Registers a callback; returns an id for remove_callback().
   int on_cancel(std::function<void()> fn) const;
+  /// Unregisters; if the callback is running on another thread, returns when
+  /// it has finished. (Called from inside the callback itself, it returns at
+  /// once.)
   void remove_callback(int id) const;
 
   /// Sleeps until `deadline` or cancellation; returns false if cancelled.
@@ -37,6 +43,9 @@ class CancelToken {
   mutable std::condition_variable cv_;
   mutable int next_id_ = 0;
   mutable std::vector<std::pair<int, std::function<void()>>> callbacks_;
+  mutable int running_ = 0;                  // id of the callback cancel() is running
+  mutable std::thread::id running_thread_;
+  mutable std::condition_variable done_cv_;  // a callback finished
 };
 
 /// Removes a callback when it goes out of scope.

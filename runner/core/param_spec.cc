@@ -82,4 +82,22 @@ std::string check_param_value(const ParamSpec& spec, const Value& v) {
   return {};
 }
 
+const Value* ParamCheck::known(std::string_view name) const {
+  if (dynamic(name)) return nullptr;
+  const Value* v = known_.find(name);
+  return v && !v->is_null() ? v : nullptr;
+}
+
+std::optional<std::string> ParamCheck::known_string(std::string_view name) const {
+  const Value* v = known(name);
+  if (!v || !v->is_string()) return std::nullopt;
+  return v->as_string();
+}
+
+bool ParamCheck::dynamic(std::string_view name) const {
+  for (const auto& d : dynamic_)
+    if (d == name) return true;
+  return false;
+}
+
 }  // namespace wf::core

@@ -3,7 +3,10 @@
 // (model) can validate `with:` and the step API can document it without
 // either depending on the other.
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runner/core/value.h"
@@ -36,6 +39,45 @@ struct ParamSpec {
   PathKind must_exist = PathKind::kNone;
 };
 
+/// What a step type's own validator sees of one step's `with:`: the
+/// parameters whose values are known before the run (defaults applied), and
+/// the names of those given by an expression, known only at run time. The
+/// validator reports problems against a parameter; the loader turns each into
+/// `FILE:LINE:COL: message` at that parameter's value.
+class ParamCheck {
+ public:
+  struct Problem {
+    std::string param;      // "" for the step's `with:` as a whole
+    std::string message;
+    bool warning = false;   // warnings are shown; they do not fail validation
+  };
+
+  ParamCheck(Value known, std::vector<std::string> dynamic) : known_(std::move(known)), dynamic_(std::move(dynamic)) {}
+
+  /// The value when known before the run; nullptr when absent or dynamic.
+  const Value* known(std::string_view name) const;
+  /// Known and a string: its text; else nullopt.
+  std::optional<std::string> known_string(std::string_view name) const;
+  /// Given by an expression: known only when the step runs.
+  bool dynamic(std::string_view name) const;
+  /// Given at all (known, dynamic, or by a default).
+  bool given(std::string_view name) const { return known(name) || dynamic(name); }
+
+  void error(std::string param, std::string message) { problems_.push_back({std::move(param), std::move(message), false}); }
+  void warning(std::string param, std::string message) { problems_.push_back({std::move(param), std::move(message), true}); }
+  const std::vector<Problem>& problems() const { return problems_; }
+
+ private:
+  Value known_;
+  std::vector<std::string> dynamic_;
+  std::vector<Problem> problems_;
+};
+
+/// A step type's checks beyond each parameter's declared type: shapes a
+/// type needs (`repo` is owner/name), parameters that go together. Pure: no
+/// I/O. Run by the loader, so `wf validate` reports them before anything runs.
+using ParamValidator = std::function<void(ParamCheck&)>;
+
 struct StepSchema {
   std::string type;               // e.g. "terraform"
   std::string summary;            // one line
@@ -43,6 +85,7 @@ struct StepSchema {
   std::vector<ParamSpec> params;
   std::vector<std::pair<std::string, std::string>> outputs;  // name, doc
   std::string example;            // a whole step in YAML
+  ParamValidator validate;        // optional: the type's own checks
 
   const ParamSpec* find(std::string_view name) const {
     for (const auto& p : params)

@@ -1,5 +1,13 @@
 #include "runner/core/strings.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
 #include <algorithm>
 #include <cctype>
 
@@ -68,6 +76,69 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
     out += parts[i];
   }
   return out;
+}
+
+std::string trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+bool is_identifier(std::string_view s) {
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (s.empty() || !letter(s[0])) return false;
+  for (char c : s)
+    if (!letter(c) && !(c >= '0' && c <= '9') && c != '-') return false;
+  return true;
+}
+
+namespace {
+bool executable_file(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
+}
+}  // namespace
+
+std::string find_on_path(std::string_view name, std::string_view path) {
+  if (name.empty()) return {};
+  if (name.find('/') != std::string_view::npos) return executable_file(std::string(name)) ? std::string(name) : "";
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t colon = path.find(':', start);
+    if (colon == std::string_view::npos) colon = path.size();
+    std::string_view dir = path.substr(start, colon - start);
+    start = colon + 1;
+    if (dir.empty()) continue;
+    std::string candidate = std::string(dir) + "/" + std::string(name);
+    if (executable_file(candidate)) return candidate;
+  }
+  return {};
+}
+
+std::string signal_description(int signal) {
+  // sigabbrev_np/sigdescr_np (glibc 2.32) read constant tables: MT-safe.
+  const char* abbrev = sigabbrev_np(signal);
+  const char* descr = sigdescr_np(signal);
+  if (!abbrev) return "signal " + std::to_string(signal);
+  return "SIG" + std::string(abbrev) + (descr ? " (" + std::string(descr) + ")" : "");
+}
+
+std::string utc_timestamp(std::chrono::system_clock::time_point t, bool millis) {
+  auto secs = std::chrono::time_point_cast<std::chrono::seconds>(t);
+  if (secs > t) secs -= std::chrono::seconds(1);  // floor for times before the epoch
+  std::time_t tt = std::chrono::system_clock::to_time_t(secs);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[40];
+  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::string s(buf, n);
+  if (millis) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - secs).count();
+    std::snprintf(buf, sizeof buf, ".%03d", static_cast<int>(ms));
+    s += buf;
+  }
+  return s + "Z";
 }
 
 }  // namespace wf::core

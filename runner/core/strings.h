@@ -1,6 +1,7 @@
 #pragma once
 // Small string helpers shared by every module.
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,5 +29,22 @@ std::string with_suggestion(std::string message, std::string_view word,
 
 /// Joins with a separator.
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
+/// Without leading and trailing spaces, tabs, CR and LF.
+std::string trim(std::string_view s);
+
+/// [A-Za-z_][A-Za-z0-9_-]*: the names of inputs, secrets, steps, outputs.
+bool is_identifier(std::string_view s);
+
+/// The path of executable `name` in `path` (a PATH value: dirs joined by
+/// ':'), or "" when none. A `name` with a '/' is returned as it is when it is
+/// an executable file, else "".
+std::string find_on_path(std::string_view name, std::string_view path);
+
+/// "SIGKILL (Killed)"; MT-safe, unlike strsignal().
+std::string signal_description(int signal);
+
+/// "2026-12-07T06:10:00Z" ("...00.123Z" with `millis`).
+std::string utc_timestamp(std::chrono::system_clock::time_point t, bool millis = false);
 
 }  // namespace wf::core

@@ -1,9 +1,7 @@
 // One step, all its attempts: resolve the definition, run the step type,
 // classify, retry by policy with backoff, enforce timeouts.
 
-#include <condition_variable>
 #include <filesystem>
-#include <thread>
 
 #include "runner/core/json.h"
 #include "runner/exec/backoff.h"
@@ -18,43 +16,6 @@ namespace fs = std::filesystem;
 using step_api::StepResult;
 
 namespace {
-
-/// Cancels `target` (and sets `fired`) when the real-time deadline passes,
-/// unless destroyed first.
-class Watchdog {
- public:
-  Watchdog(std::optional<std::chrono::steady_clock::time_point> deadline, core::CancelToken& target)
-      : target_(target) {
-    if (!deadline) return;
-    thread_ = std::thread([this, d = *deadline] {
-      std::unique_lock<std::mutex> lock(mu_);
-      if (cv_.wait_until(lock, d, [this] { return done_; })) return;
-      fired_ = true;
-      lock.unlock();
-      target_.cancel();
-    });
-  }
-  ~Watchdog() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-  bool fired() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return fired_;
-  }
-
- private:
-  core::CancelToken& target_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  bool fired_ = false;
-  std::thread thread_;
-};
 
 using Prepared = ResolvedStep;
 
@@ -76,8 +37,15 @@ struct AttemptOutcome {
   StepResult result;
 };
 
+// The limit that ends an attempt first: its own `timeout`, or what is left of
+// the step's `timeout-total`.
+struct Deadline {
+  Clock::TimePoint at;
+  std::string what;   // "timed out after 5m (timeout)", "... (timeout-total)"
+};
+
 AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attempt,
-                           std::optional<std::chrono::steady_clock::time_point> deadline) {
+                           const std::optional<Deadline>& deadline) {
   const model::Step& step = *job.state->step;
   const step_api::StepType* type = run.deps->registry->find(step.uses);
   std::string attempt_dir = (fs::path(run.run_dir) / "steps" / step.id / std::to_string(attempt)).string();
@@ -97,7 +65,9 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
   });
   core::CancelToken attempt_cancel;
   core::CancelRegistration follow(*job.cancel, [&] { attempt_cancel.cancel(); });
-  Watchdog watchdog(deadline, attempt_cancel);
+  Clock& clock = *run.deps->clock;
+  std::unique_ptr<core::Timer> watchdog;
+  if (deadline) watchdog = clock.call_at(deadline->at, [&] { attempt_cancel.cancel(); });
 
   step_api::StepContext ctx;
   ctx.workflow_file = run.wf->file;
@@ -115,22 +85,25 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
   ctx.processes = run.deps->processes;
   ctx.http = run.deps->http;
   ctx.cancel = &attempt_cancel;
+  ctx.clock = &clock;
   ctx.stop = run.options->stop;
 
-  auto started = run.deps->clock->now();
+  auto started = clock.now();
   try {
     out.result = type->run(ctx);
   } catch (const std::exception& e) {
     out.result = StepResult::failure(core::FailureClass::kPermanent, std::string("internal error: ") + e.what());
   }
-  out.record.duration = std::chrono::duration_cast<Millis>(run.deps->clock->now() - started);
+  bool timed_out = watchdog && watchdog->fired();
+  watchdog.reset();  // waits for a timeout that is cancelling right now
+  out.record.duration = std::chrono::duration_cast<Millis>(clock.now() - started);
   // The scratch directory may hold unmasked values (a run step's $WF_OUTPUT):
   // nothing under .wf/ keeps a secret.
   fs::remove_all(attempt_dir, ec);
   if (!out.result.ok) {
-    if (watchdog.fired()) {
+    if (timed_out) {
       out.result.failure_class = core::FailureClass::kTimeout;
-      out.result.summary = "timed out after " + core::format_duration(*(step.timeout ? step.timeout : step.timeout_total));
+      out.result.summary = deadline->what;
     } else if (job.cancel->cancelled()) {
       out.result.failure_class = core::FailureClass::kCancelled;
       if (out.result.summary.empty()) out.result.summary = "cancelled";
@@ -151,13 +124,12 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
   return out;
 }
 
-std::optional<std::chrono::steady_clock::time_point> attempt_deadline(
-    const model::Step& step, std::optional<std::chrono::steady_clock::time_point> total) {
-  std::optional<std::chrono::steady_clock::time_point> d = total;
-  if (step.timeout) {
-    auto t = std::chrono::steady_clock::now() + *step.timeout;
-    if (!d || t < *d) d = t;
-  }
+std::optional<Deadline> attempt_deadline(const model::Step& step, Clock::TimePoint now,
+                                         const std::optional<Clock::TimePoint>& total) {
+  std::optional<Deadline> d;
+  if (total) d = Deadline{*total, "timed out after " + core::format_duration(*step.timeout_total) + " (timeout-total)"};
+  if (step.timeout && (!d || now + *step.timeout < d->at))
+    d = Deadline{now + *step.timeout, "timed out after " + core::format_duration(*step.timeout) + " (timeout)"};
   return d;
 }
 
@@ -190,8 +162,8 @@ void run_step(RunShared& run, StepJob& job) {
   const model::Step& step = *s.step;
   Clock& clock = *run.deps->clock;
   auto started = clock.now();
-  std::optional<std::chrono::steady_clock::time_point> total;
-  if (step.timeout_total) total = std::chrono::steady_clock::now() + *step.timeout_total;
+  std::optional<Clock::TimePoint> total;
+  if (step.timeout_total) total = started + *step.timeout_total;
   const auto& random01 = run.deps->random01 ? run.deps->random01 : std::function<double()>(default_random01);
 
   for (int attempt = 1;; ++attempt) {
@@ -210,7 +182,7 @@ void run_step(RunShared& run, StepJob& job) {
         break;
       }
     }
-    AttemptOutcome a = run_attempt(run, job, p, attempt, attempt_deadline(step, total));
+    AttemptOutcome a = run_attempt(run, job, p, attempt, attempt_deadline(step, clock.now(), total));
     s.attempts.push_back(a.record);
     if (a.result.ok) {
       Value::Object outputs;
@@ -227,7 +199,7 @@ void run_step(RunShared& run, StepJob& job) {
     bool retry = !cancelled && attempt <= step.retry.limit && step.retry.retries(cls);
     Millis delay = retry ? backoff_delay(step.retry.backoff, attempt + 1, a.result.retry_after, random01) : Millis(0);
     std::string why_not;
-    if (retry && total && std::chrono::steady_clock::now() + delay >= *total) {
+    if (retry && total && clock.now() + delay >= *total) {
       retry = false;
       why_not = " (timeout-total leaves no time for another attempt)";
     }

@@ -4,6 +4,7 @@
 #include "runner/exec/executor.h"
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 
 #include "runner/core/json.h"
@@ -11,6 +12,7 @@
 #include "runner/exec/backoff.h"
 #include "runner/exec/run_state.h"
 #include "runner/graph/dag.h"
+#include "runner/graph/plan.h"
 #include "runner/model/resolve.h"
 
 namespace wf::exec {
@@ -23,48 +25,60 @@ using Phase = StepState::Phase;
 
 namespace {
 
-std::string trimmed(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\n");
-  size_t e = s.find_last_not_of(" \t\n");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
 std::chrono::milliseconds since(Clock& clock, Clock::TimePoint start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock.now() - start);
 }
 
+/// The scheduler: one thread (the caller's) owns the plan and every step's
+/// state and does the journalling and reporting; a pool of `-j` worker
+/// threads runs the steps. No lock is held while the journal or an observer
+/// writes; the pool's queues are the only shared state.
 class Scheduler {
  public:
-  Scheduler(RunShared& run, const JournalState* previous) : run_(run), previous_(previous) {
+  Scheduler(RunShared& run, const JournalState* previous)
+      : run_(run),
+        previous_(previous),
+        plan_(graph::Plan::of(*run.wf, run.options->keep_going, run.options->only)),
+        entries_(run.wf->steps.size()) {
     const auto& wf = *run.wf;
-    needs_ = graph::need_indexes(wf);
     for (size_t i = 0; i < wf.steps.size(); ++i) {
       StepState s;
       s.step = &wf.steps[i];
       s.index = i;
+      s.selected = plan_.step(i).selected;
       states_.push_back(std::move(s));
     }
-    select_only();
-    jobs_ = run.options->jobs > 0 ? run.options->jobs : std::max(1u, std::thread::hardware_concurrency());
+    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    jobs_ = run.options->jobs > 0 ? static_cast<size_t>(run.options->jobs) : cores;
   }
 
-  /// Runs the loop until every step is done; joins every thread.
+  ~Scheduler() { stop_workers(); }
+
+  /// Runs the loop until every step is done; joins every worker.
   void run() {
-    // A cancelled run still lets always()/cancelled() steps run; they follow
-    // only a second, hard cancel (the caller's second Ctrl-C).
     core::CancelRegistration wake(*run_.deps->cancel, [this] {
       std::lock_guard<std::mutex> l(mu_);
-      cv_.notify_all();
+      cv_done_.notify_all();
     });
-    std::unique_lock<std::mutex> lock(mu_);
-    while (true) {
-      start_ready(lock);
-      bool pending = std::any_of(states_.begin(), states_.end(), [](const StepState& s) { return s.phase != Phase::kDone; });
-      if (!pending) break;
-      cv_.wait(lock);
+    start_workers();
+    for (;;) {
+      bool cancelled = run_.deps->cancel->cancelled();
+      graph::Advance adv = plan_.advance(jobs_ - plan_.running(), cancelled, [&](size_t i, graph::JobStatus st) {
+        return condition(i, st);
+      });
+      for (const auto& st : adv.settled) settle(st);
+      for (size_t i : adv.start) start(i);
+      if (plan_.done()) break;
+      if (adv.start.empty() && adv.settled.empty() && plan_.running() == 0) break;  // cannot happen in a DAG
+      std::vector<size_t> ended = wait_for_ends(cancelled);
+      for (size_t i : ended) {
+        StepState& s = states_[i];
+        s.phase = StepState::Phase::kDone;
+        plan_.finish(i, s.outcome);
+        finished(s);
+      }
     }
-    lock.unlock();
-    for (auto& t : threads_) t.join();
+    stop_workers();
   }
 
   std::vector<StepState>& states() { return states_; }
@@ -72,176 +86,21 @@ class Scheduler {
   /// The workflow's `outputs:` against the final state of every step.
   std::vector<std::pair<std::string, std::string>> workflow_outputs() {
     std::vector<std::pair<std::string, std::string>> out;
+    Value::Object all;
+    for (size_t i = 0; i < states_.size(); ++i)
+      if (!entries_[i].is_null()) all.emplace_back(states_[i].step->id, entries_[i]);
     expr::EvalContext ctx;
-    ctx.named_values = step_named_values(run_.values, steps_context(), Value(Value::Object{}), 1);
+    ctx.named_values = step_named_values(run_.values, Value(std::move(all)), Value(Value::Object{}), 1);
     ctx.hash_files_root = run_.wf->dir;
     for (const auto& [name, param] : run_.wf->outputs) {
       auto v = model::resolve_param(param, ctx);
-      std::string text = v ? (v->is_string() ? v->as_string() : core::to_json(*v)) : "";
+      std::string text = !v || v->is_null() ? "" : v->is_string() ? v->as_string() : core::to_json(*v);
       out.emplace_back(name, run_.deps->masker->mask(text));
     }
     return out;
   }
-  bool any_failure() const { return failed_; }
+  bool any_failure() const { return plan_.failed(); }
 
- private:
-  void select_only() {
-    if (run_.options->only.empty()) return;
-    std::set<size_t> keep;
-    for (const auto& id : run_.options->only) {
-      for (size_t i = 0; i < states_.size(); ++i) {
-        if (states_[i].step->id != id) continue;
-        keep.insert(i);
-        auto before = graph::transitive_needs(*run_.wf, i);
-        keep.insert(before.begin(), before.end());
-      }
-    }
-    for (auto& s : states_) s.selected = keep.count(s.index) > 0;
-  }
-
-  bool needs_done(const StepState& s) const {
-    for (size_t n : needs_[s.index])
-      if (states_[n].phase != Phase::kDone) return false;
-    return true;
-  }
-
-  int running() const {
-    return static_cast<int>(std::count_if(states_.begin(), states_.end(),
-                                          [](const StepState& s) { return s.phase == Phase::kRunning; }));
-  }
-
-  // Starts (or settles without running) every pending step whose needs are
-  // done, in file order, while there is a free worker.
-  void start_ready(std::unique_lock<std::mutex>& lock) {
-    bool progress = true;
-    while (progress) {
-      progress = false;
-      for (auto& s : states_) {
-        if (s.phase != Phase::kPending || !needs_done(s)) continue;
-        auto verdict = decide(s);
-        if (!verdict.run) {
-          settle(s, verdict.outcome, verdict.reason);
-          progress = true;
-          continue;
-        }
-        if (running() >= jobs_) return;
-        start(s);
-        progress = true;
-      }
-    }
-  }
-
-  struct Verdict {
-    bool run = true;
-    Outcome outcome = Outcome::kSkipped;
-    std::string reason;
-  };
-
-  static Verdict skip(std::string reason) { return {false, Outcome::kSkipped, std::move(reason)}; }
-
-  bool need_ok(const StepState& n) const {
-    return n.outcome == Outcome::kSuccess || (n.outcome == Outcome::kFailure && n.step->continue_on_error);
-  }
-
-  // Whether any transitive need failed (for failure()).
-  bool ancestor_failed(const StepState& s) const {
-    for (size_t i : graph::transitive_needs(*run_.wf, s.index))
-      if (states_[i].outcome == Outcome::kFailure && !states_[i].step->continue_on_error) return true;
-    return false;
-  }
-
-  Verdict decide(const StepState& s) {
-    const model::Step& step = *s.step;
-    if (!s.selected) return skip("not selected by --only");
-    bool cancelled = run_.deps->cancel->cancelled();
-    bool status_fn = step.if_ && step.if_->uses_status_function();
-    if (!status_fn) {
-      if (cancelled) return skip("the run was cancelled before it started");
-      if (failed_ && !run_.options->keep_going)
-        return skip("not started: step '" + first_failure_ + "' failed (--keep-going runs independent steps)");
-      for (size_t n : needs_[s.index])
-        if (!need_ok(states_[n]))
-          return skip("needs '" + states_[n].step->id + "', which ended " + outcome_name(states_[n].outcome));
-      if (!step.if_) return {};
-    }
-    expr::EvalContext ctx;
-    ctx.named_values = step_named_values(run_.values, steps_context(), Value(Value::Object{}), 1);
-    ctx.status = cancelled ? expr::JobStatus::kCancelled
-                           : ancestor_failed(s) ? expr::JobStatus::kFailure : expr::JobStatus::kSuccess;
-    ctx.hash_files_root = run_.wf->dir;
-    auto r = expr::evaluate_condition(*step.if_, ctx);
-    if (!r) return {false, Outcome::kFailure, step.if_loc.str() + ": if: " + r.error().message};
-    if (!*r) return skip("if: " + trimmed(step.if_->text()) + " is false");
-    return {};
-  }
-
-  Value steps_context() const {
-    Value::Object out;
-    for (const auto& s : states_) {
-      if (s.phase != Phase::kDone) continue;
-      const char* conclusion = s.outcome == Outcome::kFailure && s.step->continue_on_error ? "success"
-                                                                                            : outcome_name(s.outcome);
-      out.emplace_back(s.step->id, Value(Value::Object{{"outputs", s.outputs},
-                                                       {"outcome", outcome_name(s.outcome)},
-                                                       {"conclusion", conclusion}}));
-    }
-    return Value(std::move(out));
-  }
-
-  // Records a step that ends without running (skipped, or an if: error).
-  void settle(StepState& s, Outcome outcome, const std::string& reason) {
-    s.phase = Phase::kDone;
-    s.outcome = outcome;
-    s.reason = run_.deps->masker->mask(reason);
-    if (outcome == Outcome::kFailure) note_failure(s);
-    finished(s);
-  }
-
-  void note_failure(const StepState& s) {
-    if (s.outcome != Outcome::kFailure || s.step->continue_on_error) return;
-    if (!failed_) first_failure_ = s.step->id;
-    failed_ = true;
-  }
-
-  void start(StepState& s) {
-    s.phase = Phase::kRunning;
-    auto job = std::make_shared<StepJob>();
-    job->state = &s;
-    job->steps_context = steps_context();
-    // Steps started after a cancel (always()/cancelled()) follow only the hard cancel.
-    job->cancel = !run_.deps->cancel->cancelled() ? run_.deps->cancel
-                  : run_.deps->hard_cancel     ? run_.deps->hard_cancel
-                                               : &never_;
-    if (previous_) {
-      auto it = previous_->steps.find(s.step->id);
-      if (it != previous_->steps.end()) job->previous = &it->second;
-    }
-    threads_.emplace_back([this, job] {
-      detail::run_step(run_, *job);
-      std::lock_guard<std::mutex> l(mu_);
-      job->state->phase = Phase::kDone;
-      note_failure(*job->state);
-      finished(*job->state);
-      cv_.notify_all();
-    });
-  }
-
-  // Journals and reports a finished step (called with mu_ held).
-  void finished(const StepState& s) {
-    Value outputs = run_.masked(s.outputs);
-    run_.journal->append(Value(Value::Object{{"event", "step_finished"},
-                                             {"step", s.step->id},
-                                             {"outcome", outcome_name(s.outcome)},
-                                             {"definition_hash", s.definition_hash},
-                                             {"outputs", outputs},
-                                             {"attempts", static_cast<int>(s.attempts.size())},
-                                             {"reason", s.reason},
-                                             {"reused", s.reused}}));
-    StepEnd end = step_end(s, run_);
-    run_.notify([&](RunObserver& o) { o.step_finished(end); });
-  }
-
- public:
   static StepEnd step_end(const StepState& s, const RunShared& run) {
     StepEnd e;
     e.step_id = s.step->id;
@@ -256,20 +115,168 @@ class Scheduler {
     return e;
   }
 
-
-
  private:
+  // ---- the pool ----
+
+  void start_workers() {
+    size_t n = std::min(jobs_, std::max<size_t>(1, states_.size()));
+    for (size_t i = 0; i < n; ++i) workers_.emplace_back([this] { work(); });
+  }
+
+  void stop_workers() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stopping_ = true;
+    }
+    cv_work_.notify_all();
+    for (auto& t : workers_) t.join();
+    workers_.clear();
+  }
+
+  void work() {
+    for (;;) {
+      std::shared_ptr<StepJob> job;
+      {
+        std::unique_lock<std::mutex> l(mu_);
+        cv_work_.wait(l, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        job = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      // The one exception boundary of a step: whatever escapes is the
+      // step's failure, never std::terminate.
+      try {
+        detail::run_step(run_, *job);
+      } catch (const std::exception& e) {
+        job->state->outcome = Outcome::kFailure;
+        job->state->reason = std::string("internal error: ") + e.what();
+      } catch (...) {
+        job->state->outcome = Outcome::kFailure;
+        job->state->reason = "internal error: unknown exception";
+      }
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        ended_.push_back(job->state->index);
+      }
+      cv_done_.notify_all();
+    }
+  }
+
+  // Blocks until a step ends, or the run is cancelled (once).
+  std::vector<size_t> wait_for_ends(bool cancel_seen) {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_done_.wait(l, [&] { return !ended_.empty() || (!cancel_seen && run_.deps->cancel->cancelled()); });
+    std::vector<size_t> out(ended_.begin(), ended_.end());
+    ended_.clear();
+    return out;
+  }
+
+  // ---- decisions ----
+
+  graph::Condition condition(size_t i, graph::JobStatus status) {
+    const model::Step& step = *states_[i].step;
+    expr::EvalContext ctx;
+    ctx.named_values = step_named_values(run_.values, steps_context(i), Value(Value::Object{}), 1);
+    ctx.status = status == graph::JobStatus::kCancelled ? expr::JobStatus::kCancelled
+                 : status == graph::JobStatus::kFailure ? expr::JobStatus::kFailure
+                                                        : expr::JobStatus::kSuccess;
+    ctx.hash_files_root = run_.wf->dir;
+    auto r = expr::evaluate_condition(*step.if_, ctx);
+    if (!r) return {false, step.if_loc.str() + ": if: " + r.error().message};
+    return {*r, ""};
+  }
+
+  // `steps` as step i's expressions see it: the steps they name (the loader
+  // requires those among its transitive needs), or every transitive need
+  // when an expression reads `steps` whole. Built per step from entries
+  // made once, so starting a step costs what it reads, not the run's size.
+  Value steps_context(size_t i) const {
+    const model::Step& step = *states_[i].step;
+    Value::Object out;
+    auto add = [&](size_t n) {
+      if (entries_[n].is_null()) return;
+      const std::string& id = states_[n].step->id;
+      for (const auto& [k, v] : out)
+        if (k == id) return;
+      out.emplace_back(id, entries_[n]);
+    };
+    if (step.reads_all_steps) {
+      for (size_t n : graph::transitive_needs(*run_.wf, i)) add(n);
+    } else {
+      for (const auto& ref : step.step_refs)
+        if (const model::Step* s = run_.wf->step(ref.id)) add(static_cast<size_t>(s - run_.wf->steps.data()));
+    }
+    return Value(std::move(out));
+  }
+
+  // ---- state changes ----
+
+  void settle(const graph::Settled& st) {
+    StepState& s = states_[st.step];
+    s.phase = StepState::Phase::kDone;
+    s.outcome = st.outcome;
+    s.reason = run_.deps->masker->mask(st.reason);
+    finished(s);
+  }
+
+  void start(size_t i) {
+    StepState& s = states_[i];
+    s.phase = StepState::Phase::kRunning;
+    auto job = std::make_shared<StepJob>();
+    job->state = &s;
+    job->steps_context = steps_context(i);
+    // Steps started after a cancel (always()/cancelled()) follow only the hard cancel.
+    job->cancel = !run_.deps->cancel->cancelled() ? run_.deps->cancel
+                  : run_.deps->hard_cancel     ? run_.deps->hard_cancel
+                                               : &never_;
+    if (previous_) {
+      auto it = previous_->steps.find(s.step->id);
+      // A step is reused only when none of its needs ran again (make's rule).
+      bool needs_reused = true;
+      for (size_t n : plan_.step(i).needs)
+        if (!states_[n].reused) needs_reused = false;
+      if (it != previous_->steps.end() && needs_reused) job->previous = &it->second;
+    }
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      queue_.push_back(std::move(job));
+    }
+    cv_work_.notify_one();
+  }
+
+  // Journals and reports a finished step (on the scheduler's thread, no lock held).
+  void finished(const StepState& s) {
+    const char* conclusion =
+        s.outcome == Outcome::kFailure && s.step->continue_on_error ? "success" : outcome_name(s.outcome);
+    entries_[s.index] = Value(Value::Object{
+        {"outputs", s.outputs}, {"outcome", outcome_name(s.outcome)}, {"conclusion", conclusion}});
+    Value outputs = run_.masked(s.outputs);
+    run_.journal->append(Value(Value::Object{{"event", "step_finished"},
+                                             {"step", s.step->id},
+                                             {"outcome", outcome_name(s.outcome)},
+                                             {"definition_hash", s.definition_hash},
+                                             {"outputs", outputs},
+                                             {"attempts", static_cast<int>(s.attempts.size())},
+                                             {"reason", s.reason},
+                                             {"reused", s.reused}}));
+    StepEnd end = step_end(s, run_);
+    run_.notify([&](RunObserver& o) { o.step_finished(end); });
+  }
+
   RunShared& run_;
   const JournalState* previous_;
-  std::vector<std::vector<size_t>> needs_;
+  graph::Plan plan_;
   std::vector<StepState> states_;
-  std::vector<std::thread> threads_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int jobs_ = 1;
-  bool failed_ = false;
-  std::string first_failure_;
-  core::CancelToken never_;  // for always() steps after a cancel when there is no hard cancel
+  std::vector<Value> entries_;   // steps.<id> of each finished step (null until then)
+  size_t jobs_ = 1;
+  core::CancelToken never_;      // for always() steps after a cancel when there is no hard cancel
+
+  std::mutex mu_;                // guards the three below
+  std::condition_variable cv_work_, cv_done_;
+  std::deque<std::shared_ptr<StepJob>> queue_;
+  std::deque<size_t> ended_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
 };
 
 Value outputs_json(const std::vector<std::pair<std::string, std::string>>& outputs) {

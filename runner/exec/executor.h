@@ -10,7 +10,7 @@
 
 #include "runner/core/cancel.h"
 #include "runner/core/secret_masker.h"
-#include "runner/exec/clock.h"
+#include "runner/core/clock.h"
 #include "runner/exec/observer.h"
 #include "runner/model/workflow.h"
 #include "runner/services/http_client.h"
@@ -18,6 +18,8 @@
 #include "runner/step_api/registry.h"
 
 namespace wf::exec {
+
+using core::Clock;
 
 struct RunOptions {
   int jobs = 0;                          // 0: number of cores

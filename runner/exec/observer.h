@@ -1,8 +1,9 @@
 #pragma once
 // What happens during a run, as events for observers (console, JSON lines,
-// GitHub Actions). The executor calls observers one at a time (under its
-// lock), so an observer need not be thread-safe against the executor; an
-// observer with its own thread (a live status line) locks for itself.
+// GitHub Actions). The executor calls observers one at a time (under a lock
+// of their own, never the scheduler's), so an observer need not be
+// thread-safe against the executor; an observer with its own thread (a live
+// status line) locks for itself.
 
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "runner/core/duration.h"
 #include "runner/core/failure.h"
 #include "runner/core/value.h"
+#include "runner/graph/plan.h"
 #include "runner/step_api/step_type.h"
 
 namespace wf::exec {
@@ -21,8 +23,8 @@ using core::Millis;
 using core::Value;
 
 /// A step's final result, as `steps.<id>.outcome` shows it.
-enum class Outcome { kSuccess, kFailure, kSkipped, kCancelled };
-const char* outcome_name(Outcome o);
+using graph::Outcome;
+using graph::outcome_name;
 
 struct RunStart {
   std::string run_id;

@@ -1,3 +1,4 @@
+#include "runner/core/strings.h"
 #include "runner/exec/state.h"
 
 #include <fcntl.h>
@@ -29,23 +30,6 @@ namespace {
 
 std::string errno_text(int err) { return std::strerror(err); }
 
-// "2026-11-22T21:35:01Z", or with milliseconds "2026-11-22T21:35:01.123Z".
-std::string utc_time(std::chrono::system_clock::time_point t, bool millis) {
-  auto secs = std::chrono::time_point_cast<std::chrono::seconds>(t);
-  if (secs > t) secs -= std::chrono::seconds(1);  // floor for times before the epoch
-  std::time_t tt = std::chrono::system_clock::to_time_t(secs);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[40];
-  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::string s(buf, n);
-  if (millis) {
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - secs).count();
-    std::snprintf(buf, sizeof buf, ".%03d", static_cast<int>(ms));
-    s += buf;
-  }
-  return s + "Z";
-}
 
 // Writes all of `data` at the file's current offset (or its end, with
 // O_APPEND), retrying short writes and EINTR. Returns 0 or an errno.
@@ -182,7 +166,7 @@ int flock_retrying(int fd, int op) {
 
 std::string new_run_id() {
   auto now = std::chrono::system_clock::now();
-  std::string id = utc_time(now, false);
+  std::string id = core::utc_timestamp(now, false);
   // 2026-11-22T21:35:01Z -> 20261122-213501, then milliseconds, so that runs
   // started within one second still sort by start time.
   std::string compact;
@@ -222,7 +206,7 @@ Journal::~Journal() {
 
 void Journal::append(const core::Value& event) {
   Value::Object line_obj;
-  line_obj.emplace_back("time", utc_time(std::chrono::system_clock::now(), true));
+  line_obj.emplace_back("time", core::utc_timestamp(std::chrono::system_clock::now(), true));
   if (event.is_object()) {
     for (const auto& member : event.as_object()) {
       if (member.first != "time") line_obj.push_back(member);
@@ -370,7 +354,7 @@ core::Expected<std::unique_ptr<StateLock>, std::string> StateLock::acquire(const
   }
 
   std::string holder = run_id + " " + std::to_string(::getpid()) + " " +
-                       utc_time(std::chrono::system_clock::now(), false) + "\n";
+                       core::utc_timestamp(std::chrono::system_clock::now(), false) + "\n";
   err = ::ftruncate(fd, 0) == 0 ? 0 : errno;
   if (err == 0 && ::lseek(fd, 0, SEEK_SET) < 0) err = errno;
   if (err == 0) err = write_all(fd, holder);

@@ -47,14 +47,6 @@ std::string describe(const YamlNode& n) {
 
 bool has_expression(std::string_view s) { return s.find("${{") != std::string_view::npos; }
 
-bool is_identifier(std::string_view s) {
-  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
-  if (s.empty() || !letter(s[0])) return false;
-  for (char c : s)
-    if (!letter(c) && !(c >= '0' && c <= '9') && c != '-') return false;
-  return true;
-}
-
 void LoadContext::type_error(const YamlNode& n, const std::string& what, const std::string& expected) {
   error(n, what + " must be " + expected + ", got " + describe(n));
 }

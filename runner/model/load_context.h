@@ -10,6 +10,7 @@
 
 #include "runner/core/diagnostic.h"
 #include "runner/core/param_spec.h"
+#include "runner/core/strings.h"
 #include "runner/model/loader.h"
 #include "runner/model/workflow.h"
 #include "runner/model/yaml_source.h"
@@ -21,6 +22,7 @@ namespace wf::model::detail {
 struct ExprScope {
   const std::vector<std::string>* named_values = nullptr;
   std::vector<Need>* step_refs = nullptr;
+  bool* reads_all_steps = nullptr;   // set when an expression reads `steps` as a whole
 };
 
 /// "nothing", "null", "a mapping", "a list", "'text'", "the quoted string 'text'", "a text block".
@@ -28,7 +30,7 @@ std::string describe(const YamlNode& n);
 /// Whether a string holds a `${{`.
 bool has_expression(std::string_view s);
 /// `[A-Za-z_][A-Za-z0-9_-]*`: step ids, input and secret names.
-bool is_identifier(std::string_view s);
+using core::is_identifier;
 
 class LoadContext {
  public:
@@ -40,6 +42,9 @@ class LoadContext {
   SourceLoc loc(const YamlNode& n) const { return source_.loc(n); }
   void error(const SourceLoc& loc, std::string message) { diags_.push_back({loc, std::move(message)}); }
   void error(const YamlNode& n, std::string message) { error(loc(n), std::move(message)); }
+  /// A problem that does not stop the file from running (shown by validate and run).
+  void warning(const SourceLoc& loc, std::string message) { warnings.push_back({loc, std::move(message)}); }
+  core::Diagnostics warnings;
 
   /// Names the file declares, collected before anything that refers to them.
   std::vector<std::string> input_names;

@@ -211,6 +211,8 @@ LoadResult load_workflow_text(std::string_view text, const std::string& file, co
       wf.dir = directory_of(file);
       if (wf.name.empty()) wf.name = stem_of(file);
       if (result.diagnostics.empty()) result.workflow = std::move(wf);
+      result.warnings = std::move(cx.warnings);
+      core::sort_diagnostics(result.warnings);
     }
   }
   core::sort_diagnostics(result.diagnostics);

@@ -24,6 +24,7 @@ struct LoadOptions {
 struct LoadResult {
   std::optional<Workflow> workflow;   // set when there are no errors
   core::Diagnostics diagnostics;      // every error found, sorted by position
+  core::Diagnostics warnings;         // problems that do not stop a run, sorted by position
 };
 
 /// Reads and loads a workflow file. Never throws: an unreadable file, bad

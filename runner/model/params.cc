@@ -65,7 +65,11 @@ std::optional<expr::Template> LoadContext::template_of(const YamlNode& n, const 
 void LoadContext::check_references(const YamlNode& n, const std::vector<expr::Reference>& refs,
                                    const ExprScope& scope) {
   for (const auto& ref : refs) {
-    if (ref.path.size() < 2) continue;
+    if (ref.path.size() < 2) {
+      if (!ref.path.empty() && core::iequals(ref.path[0], "steps") && scope.reads_all_steps)
+        *scope.reads_all_steps = true;
+      continue;
+    }
     const std::string& head = ref.path[0];
     const std::string& name = ref.path[1];
     SourceLoc at = source_.loc_at(n, name_offset(n.text, ref));

@@ -38,6 +38,7 @@ class StepLoader {
       : cx_(cx), key_(key), body_(body), defaults_(defaults), owner_("step '" + key.text + "'") {
     scope_.named_values = &step_named_values();
     scope_.step_refs = &step_.step_refs;
+    scope_.reads_all_steps = &step_.reads_all_steps;
   }
 
   Step load() {
@@ -62,10 +63,41 @@ class StepLoader {
     load_settings();
     link_shell(schema);
     if (schema) check_paths(*schema);
+    if (schema && schema->validate && !both_uses_and_run_) run_validator(*schema);
     return std::move(step_);
   }
 
  private:
+  // The step type's own checks, on what is known before the run.
+  void run_validator(const core::StepSchema& schema) {
+    Value::Object known;
+    std::vector<std::string> dynamic;
+    for (const auto& spec : schema.params)
+      if (!spec.default_value.is_null()) known.emplace_back(spec.name, spec.default_value);
+    for (const auto& [name, param] : step_.with) {
+      bool has_expr = std::any_of(param.templates.begin(), param.templates.end(),
+                                  [](const auto& t) { return t.second.has_expressions(); });
+      if (has_expr) {
+        dynamic.push_back(name);
+        continue;
+      }
+      std::erase_if(known, [&](const auto& kv) { return kv.first == name; });
+      known.emplace_back(name, param.value);
+    }
+    core::ParamCheck check(Value(std::move(known)), std::move(dynamic));
+    schema.validate(check);
+    for (const auto& problem : check.problems()) {
+      const Param* p = problem.param.empty() ? nullptr : step_.param(problem.param);
+      SourceLoc at = p ? p->loc : step_.uses_loc;
+      std::string message = (problem.param.empty() ? "" : "parameter '" + problem.param + "' of ") + owner_ + ": " +
+                            problem.message;
+      if (problem.warning)
+        cx_.warning(at, message);
+      else
+        cx_.error(at, message);
+    }
+  }
+
   // Paths that must exist (ParamSpec::must_exist) and are known now: a
   // missing directory is reported before anything runs.
   void check_paths(const core::StepSchema& schema) {

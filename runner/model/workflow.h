@@ -97,6 +97,9 @@ struct Step {
   /// Every `steps.X` an expression of this step reads (with, env, if,
   /// run), with where; graph::check() requires X among the transitive needs.
   std::vector<Need> step_refs;
+  /// An expression reads `steps` as a whole (toJSON(steps), steps[x]): it
+  /// sees every transitive need.
+  bool reads_all_steps = false;
 
   const Param* param(std::string_view key) const;
 };

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runner/core/cancel.h"
+#include "runner/core/clock.h"
 #include "runner/core/duration.h"
 #include "runner/core/failure.h"
 #include "runner/core/param_spec.h"
@@ -55,6 +56,9 @@ struct StepContext {
   services::ProcessRunner* processes = nullptr;
   services::HttpClient* http = nullptr;
   const core::CancelToken* cancel = nullptr;    // cancelled on timeout, Ctrl-C or fail-fast
+  /// Time: every wait a step type makes (polls, rate limits) goes through it,
+  /// on `cancel`, so tests run it on virtual time.
+  core::Clock* clock = nullptr;
   services::StopPolicy stop;                    // how to stop tools on cancellation
 
   /// Typed access to `with` (null Value when absent).

@@ -105,7 +105,7 @@ StepResult GhDispatchStep::run(step_api::StepContext& ctx) const {
     scale << timing.scale;
     ctx.log->info("WF_TEST_TIME_SCALE=" + scale.str() + " (a test-only setting) shortens wf's own waits");
   }
-  gh::RealStepClock clock(*ctx.cancel);
+  gh::RealStepClock clock(ctx.clock ? *ctx.clock : core::SystemClock::instance(), *ctx.cancel);
   auto log = [&](const std::string& line) { ctx.log->info(line); };
   gh::GitHubApi api(*ctx.http, clock, {params->api_url, params->token, timing, log});
   gh::RecordStore store(fs::path(ctx.attempt_dir).parent_path().string());
@@ -122,4 +122,8 @@ StepResult GhDispatchStep::run(step_api::StepContext& ctx) const {
   return gh::watch_run(session, *dispatched);
 }
 
+}  // namespace wf::steps
+
+namespace wf::steps {
+std::unique_ptr<step_api::StepType> make_gh_dispatch_step() { return std::make_unique<GhDispatchStep>(); }
 }  // namespace wf::steps

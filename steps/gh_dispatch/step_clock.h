@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "runner/core/cancel.h"
+#include "runner/core/clock.h"
 #include "steps/gh_dispatch/github_time.h"
 
 namespace wf::steps::gh {
@@ -22,15 +23,16 @@ class StepClock {
   virtual const core::CancelToken& cancel() const = 0;
 };
 
-/// The real one: system_clock, and waits on the step's cancel token.
+/// The step context's clock, and waits on the step's cancel token.
 class RealStepClock : public StepClock {
  public:
-  explicit RealStepClock(const core::CancelToken& cancel) : cancel_(cancel) {}
-  SystemTime now() const override { return std::chrono::system_clock::now(); }
-  bool sleep_for(Millis d) override { return cancel_.sleep_for(d); }
+  RealStepClock(core::Clock& clock, const core::CancelToken& cancel) : clock_(clock), cancel_(cancel) {}
+  SystemTime now() const override { return clock_.wall_now(); }
+  bool sleep_for(Millis d) override { return clock_.sleep_for(d, cancel_); }
   const core::CancelToken& cancel() const override { return cancel_; }
 
  private:
+  core::Clock& clock_;
   const core::CancelToken& cancel_;
 };
 

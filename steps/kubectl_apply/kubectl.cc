@@ -3,7 +3,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "runner/step_api/line_splitter.h"
+#include "runner/core/strings.h"
+#include "runner/step_api/tool.h"
 
 namespace wf::steps::kubectl_apply {
 
@@ -15,35 +16,23 @@ Clock::duration Kubectl::remaining() const {
 }
 
 KubectlRun Kubectl::run(const std::vector<std::string>& args, bool log_stdout) const {
-  using Stream = step_api::StepLog::Stream;
-  services::ProcessSpec spec;
-  spec.argv = {"kubectl"};
-  if (!options_.kubeconfig.empty()) spec.argv.insert(spec.argv.end(), {"--kubeconfig", options_.kubeconfig});
-  if (!options_.context.empty()) spec.argv.insert(spec.argv.end(), {"--context", options_.context});
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.env = ctx_.env;
-  if (!options_.cache_dir.empty()) spec.env["KUBECACHEDIR"] = options_.cache_dir;
-  spec.cwd = ctx_.working_directory;
-  spec.stop = ctx_.stop;
+  step_api::ToolCall call;
+  call.program = "kubectl";
+  if (!options_.kubeconfig.empty()) call.args.insert(call.args.end(), {"--kubeconfig", options_.kubeconfig});
+  if (!options_.context.empty()) call.args.insert(call.args.end(), {"--context", options_.context});
+  call.args.insert(call.args.end(), args.begin(), args.end());
+  if (!options_.cache_dir.empty()) call.env["KUBECACHEDIR"] = options_.cache_dir;
   // At least a moment, so that a step out of time still reports kubectl's view.
-  spec.timeout = std::max(std::chrono::duration_cast<services::Millis>(remaining()), services::Millis(1));
-
+  call.timeout = std::max(std::chrono::duration_cast<services::Millis>(remaining()), services::Millis(1));
+  call.log_command = false;
+  call.log_stdout = log_stdout;
+  call.keep_bytes = size_t(1) << 30;  // `get -o json` answers are parsed whole
+  call.install_hint = "apt-get install kubernetes-client";
+  step_api::ToolRun r = step_api::run_tool(ctx_, call);
   KubectlRun run;
-  step_api::LineSplitter out([&](std::string_view l) {
-    if (log_stdout) ctx_.log->line(Stream::kStdout, l);
-  });
-  step_api::LineSplitter err([&](std::string_view l) { ctx_.log->line(Stream::kStderr, l); });
-  spec.on_stdout = [&](std::string_view c) {
-    run.out.append(c);
-    out.write(c);
-  };
-  spec.on_stderr = [&](std::string_view c) {
-    run.err.append(c);
-    err.write(c);
-  };
-  run.process = ctx_.processes->run(spec, *ctx_.cancel);
-  out.flush();
-  err.flush();
+  run.process = std::move(r.process);
+  run.out = std::move(r.out);
+  run.err = std::move(r.err);
   return run;
 }
 
@@ -55,7 +44,7 @@ void Kubectl::forget_discovery() const {
 
 std::string describe_end(const services::ProcessResult& r) {
   if (!r.started) return "could not start kubectl: " + r.error;
-  if (r.signal) return "kubectl was killed by signal " + std::to_string(r.signal) + " (" + strsignal(r.signal) + ")";
+  if (r.signal) return "kubectl was killed by " + core::signal_description(r.signal);
   return "kubectl exited with code " + std::to_string(r.exit_code);
 }
 

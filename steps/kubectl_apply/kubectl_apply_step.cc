@@ -255,3 +255,7 @@ std::optional<step_api::StepPreview> KubectlApplyStep::preview(step_api::StepCon
 }
 
 }  // namespace wf::steps
+
+namespace wf::steps {
+std::unique_ptr<step_api::StepType> make_kubectl_apply_step() { return std::make_unique<KubectlApplyStep>(); }
+}  // namespace wf::steps

@@ -1,12 +1,16 @@
 #include "steps/run/run_step.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "runner/core/output_file.h"
-#include "runner/step_api/line_splitter.h"
+#include "runner/step_api/tool.h"
 
 namespace wf::steps {
 
@@ -70,12 +74,24 @@ std::vector<std::string> shell_argv(const std::string& shell, const std::string&
   return argv;
 }
 
-std::string describe_exit(const services::ProcessResult& r) {
-  if (r.signal) return "killed by signal " + std::to_string(r.signal) + " (" + strsignal(r.signal) + ")";
-  return "exit code " + std::to_string(r.exit_code);
-}
-
 }  // namespace
+
+// Writes `text` to a new 0600 file; false on any error.
+static bool write_private_file(const std::string& path, const std::string& text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return ::close(fd) == 0;
+}
 
 step_api::StepResult RunStep::run(step_api::StepContext& ctx) const {
   using step_api::StepResult;
@@ -85,29 +101,25 @@ step_api::StepResult RunStep::run(step_api::StepContext& ctx) const {
                                "working-directory " + ctx.working_directory + " does not exist");
   std::string script_path = ctx.attempt_dir + "/script";
   std::string output_path = ctx.attempt_dir + "/output";
-  std::ofstream(script_path, std::ios::binary) << ctx.param_string("script") << "\n";
-  std::ofstream(output_path, std::ios::binary | std::ios::trunc).flush();
+  if (!write_private_file(script_path, ctx.param_string("script") + "\n") || !write_private_file(output_path, ""))
+    return StepResult::failure(core::FailureClass::kTransient,
+                               "cannot write the script to " + ctx.attempt_dir + ": " + std::strerror(errno));
 
-  services::ProcessSpec spec;
-  spec.argv = shell_argv(ctx.param_string("shell", "bash"), script_path);
-  spec.env = ctx.env;
-  spec.env["WF_OUTPUT"] = output_path;
-  spec.cwd = ctx.working_directory;
-  spec.stop = ctx.stop;
-  step_api::LineSplitter out([&](std::string_view l) { ctx.log->line(step_api::StepLog::Stream::kStdout, l); });
-  step_api::LineSplitter err([&](std::string_view l) { ctx.log->line(step_api::StepLog::Stream::kStderr, l); });
-  spec.on_stdout = [&](std::string_view c) { out.write(c); };
-  spec.on_stderr = [&](std::string_view c) { err.write(c); };
-  services::ProcessResult r = ctx.processes->run(spec, *ctx.cancel);
-  out.flush();
-  err.flush();
+  std::vector<std::string> argv = shell_argv(ctx.param_string("shell", "bash"), script_path);
+  step_api::ToolCall call;
+  call.program = argv[0];
+  call.args.assign(argv.begin() + 1, argv.end());
+  call.env["WF_OUTPUT"] = output_path;
+  call.log_command = false;
+  call.install_hint = "apt-get install " + call.program;
+  step_api::ToolRun r = step_api::run_tool(ctx, call);
 
-  if (!r.started) return StepResult::failure(core::FailureClass::kPermanent, r.error);
-  if (r.cancelled || r.timed_out)
-    return StepResult::failure(core::FailureClass::kCancelled, "stopped (" + describe_exit(r) + ")");
+  if (r.not_found) return StepResult::failure(core::FailureClass::kPermanent, r.describe());
+  if (!r.process.started) return StepResult::failure(core::FailureClass::kPermanent, r.process.error);
+  if (r.stopped()) return StepResult::failure(core::FailureClass::kCancelled, "stopped (" + r.describe() + ")");
   // A script's failure says nothing of its cause: it is retryable unless the
   // script declares otherwise (::wf-failure-class::permanent).
-  if (!r.success()) return StepResult::failure(core::FailureClass::kTransient, describe_exit(r));
+  if (!r.ok()) return StepResult::failure(core::FailureClass::kTransient, r.describe());
 
   std::ifstream in(output_path, std::ios::binary);
   std::stringstream content;
@@ -120,4 +132,8 @@ step_api::StepResult RunStep::run(step_api::StepContext& ctx) const {
   return result;
 }
 
+}  // namespace wf::steps
+
+namespace wf::steps {
+std::unique_ptr<step_api::StepType> make_run_step() { return std::make_unique<RunStep>(); }
 }  // namespace wf::steps

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "runner/core/strings.h"
 #include "runner/core/json.h"
 
 namespace wf::steps::terraform {
@@ -16,12 +17,7 @@ namespace {
 
 core::Unexpected<std::string> fail(std::string message) { return core::unexpected(std::move(message)); }
 
-bool is_identifier(std::string_view s) {
-  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
-  return true;
-}
+using core::is_identifier;
 
 std::string scalar_text(const Value& v) { return v.is_string() ? v.as_string() : core::to_json(v); }
 

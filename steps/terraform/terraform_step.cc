@@ -11,7 +11,8 @@
 #include <stdexcept>
 
 #include "runner/core/json.h"
-#include "runner/step_api/line_splitter.h"
+#include "runner/core/strings.h"
+#include "runner/step_api/tool.h"
 #include "steps/terraform/classify.h"
 #include "steps/terraform/options.h"
 
@@ -29,23 +30,7 @@ namespace {
 constexpr const char* kNotFound =
     "terraform not found in PATH; install it (https://developer.hashicorp.com/terraform/install) or put it on PATH";
 constexpr size_t kKeptOutput = 1 << 20;  // of a command's output, for classifying its failure
-
-// The executable `name` in `path` (a PATH value), or "".
-std::string find_in_path(const std::string& name, const std::string& path) {
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t colon = path.find(':', start);
-    if (colon == std::string::npos) colon = path.size();
-    std::string dir = path.substr(start, colon - start);
-    start = colon + 1;
-    if (dir.empty()) continue;
-    std::string candidate = dir + "/" + name;
-    struct stat st {};
-    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
-      return candidate;
-  }
-  return {};
-}
+constexpr size_t kKeptStdout = size_t(1) << 30;  // `output -json`, a plan: read whole
 
 std::string last_line_starting(const std::string& text, std::string_view prefix) {
   std::string found;
@@ -80,13 +65,12 @@ class Session {
  public:
   Session(StepContext& ctx, Options options, std::string binary)
       : ctx_(ctx), o_(std::move(options)), binary_(std::move(binary)) {
-    env_ = ctx_.env;
     env_["TF_IN_AUTOMATION"] = "1";
     for (const auto& [name, value] : o_.vars) env_["TF_VAR_" + name] = value;
     // With a `workspace`, init and `workspace select` must not be overridden
     // by an inherited TF_WORKSPACE; later commands pin the workspace so that
     // another run selecting a different one in `dir` cannot redirect them.
-    if (!o_.workspace.empty()) env_.erase("TF_WORKSPACE");
+    if (!o_.workspace.empty()) env_["TF_WORKSPACE"] = std::nullopt;
   }
 
   const Options& options() const { return o_; }
@@ -109,36 +93,18 @@ class Session {
   /// in Command::stdout_text too when `keep_stdout`; not logged when
   /// `quiet_stdout`).
   Command run(const std::vector<std::string>& args, bool keep_stdout = false, bool quiet_stdout = false) {
-    std::string shown = "terraform";
-    for (const auto& a : args) shown += " " + a;
-    ctx_.log->info(shown);
-    services::ProcessSpec spec;
-    spec.argv.push_back(binary_);
-    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-    spec.env = env_;
-    spec.cwd = o_.dir;
-    spec.stop = ctx_.stop;
+    step_api::ToolCall call;
+    call.program = binary_;
+    call.args = args;
+    call.env = env_;
+    call.cwd = o_.dir;
+    call.log_stdout = !quiet_stdout;
+    call.keep_bytes = keep_stdout ? kKeptStdout : kKeptOutput;
+    step_api::ToolRun r = step_api::run_tool(ctx_, call);
     Command c;
-    auto keep = [&c](std::string_view line) {
-      c.output.append(line).push_back('\n');
-      if (c.output.size() > 2 * kKeptOutput) c.output.erase(0, c.output.size() - kKeptOutput);
-    };
-    step_api::LineSplitter out([&](std::string_view line) {
-      keep(line);
-      if (!quiet_stdout) ctx_.log->line(StepLog::Stream::kStdout, line);
-    });
-    step_api::LineSplitter err([&](std::string_view line) {
-      keep(line);
-      ctx_.log->line(StepLog::Stream::kStderr, line);
-    });
-    spec.on_stdout = [&](std::string_view chunk) {
-      if (keep_stdout) c.stdout_text.append(chunk);
-      out.write(chunk);
-    };
-    spec.on_stderr = [&](std::string_view chunk) { err.write(chunk); };
-    c.result = ctx_.processes->run(spec, *ctx_.cancel);
-    out.flush();
-    err.flush();
+    c.result = std::move(r.process);
+    if (keep_stdout) c.stdout_text = std::move(r.out);
+    c.output = std::move(r.output);
     return c;
   }
 
@@ -149,7 +115,7 @@ class Session {
       return StepResult::failure(core::FailureClass::kCancelled, "stopped during terraform " + what);
     if (!r.started) return StepResult::failure(core::FailureClass::kPermanent, r.error);
     terraform::Diagnosis d = terraform::classify_failure(c.output);
-    std::string how = r.signal ? "killed by signal " + std::to_string(r.signal) + " (" + strsignal(r.signal) + ")"
+    std::string how = r.signal ? "killed by " + core::signal_description(r.signal)
                                : "exit code " + std::to_string(r.exit_code);
     return StepResult::failure(d.failure_class, "terraform " + what + " failed (" + how + "): " + d.message);
   }
@@ -235,7 +201,7 @@ class Session {
   StepContext& ctx_;
   Options o_;
   std::string binary_;
-  std::map<std::string, std::string> env_;
+  std::map<std::string, std::optional<std::string>> env_;  // on top of the step's environment
   std::error_code ec_ignored_;
 };
 
@@ -260,7 +226,7 @@ Opened open(StepContext& ctx) {
   }
   auto path = ctx.env.find("PATH");
   const char* own = std::getenv("PATH");
-  std::string binary = find_in_path("terraform", path != ctx.env.end() ? path->second : (own ? own : ""));
+  std::string binary = core::find_on_path("terraform", path != ctx.env.end() ? path->second : (own ? own : ""));
   if (binary.empty()) {
     out.error = StepResult::failure(core::FailureClass::kPermanent, kNotFound);
     return out;
@@ -339,4 +305,8 @@ std::optional<step_api::StepPreview> TerraformStep::preview(StepContext& ctx) co
   return step_api::StepPreview{changes, trim_blank_lines(text)};
 }
 
+}  // namespace wf::steps
+
+namespace wf::steps {
+std::unique_ptr<step_api::StepType> make_terraform_step() { return std::make_unique<TerraformStep>(); }
 }  // namespace wf::steps

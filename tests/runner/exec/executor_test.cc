@@ -96,7 +96,7 @@ class FakeStep : public step_api::StepType {
 struct Harness {
   Record record;
   step_api::Registry registry;
-  exec::ManualClock clock;
+  core::ManualClock clock;
   core::SecretMasker masker;
   core::CancelToken cancel;
   test::TempDir dir;
