@@ -5,6 +5,7 @@
 
 #include "runner/cli/commands.h"
 #include "runner/cli/plan_preview.h"
+#include "runner/cli/signals.h"
 #include "runner/cli/workflow_file.h"
 #include "runner/exec/contexts.h"
 #include "runner/exec/secrets.h"
@@ -147,23 +148,35 @@ struct Planner {
   }
 };
 
+// The previewer, with the real secrets; nullptr (and a note) when a secret
+// is missing: then no step is previewed.
+std::unique_ptr<PlanPreviewer> make_previewer(const Env& env, const model::Workflow& wf, const core::Value& inputs,
+                                              core::SecretMasker& masker, const core::CancelToken& cancel) {
+  auto real_secrets = exec::load_secrets(wf);
+  if (!real_secrets) {
+    for (const auto& e : real_secrets.error()) env.err << "note: no previews: " << e << "\n";
+    return nullptr;
+  }
+  for (const auto& [k, v] : real_secrets->as_object()) masker.add(v.as_string());
+  auto values = exec::make_run_values(wf, inputs, *real_secrets, git_context(wf.dir), "plan");
+  if (!values) {
+    env.err << "note: no previews: " << masker.mask(values.error()) << "\n";
+    return nullptr;
+  }
+  return std::make_unique<PlanPreviewer>(env.registry, wf, std::move(*values), masker, cancel);
+}
+
 }  // namespace
 
 // Exit codes follow terraform plan -detailed-exitcode: 0 no changes, 2
-// changes, 1 any error — validation errors included, since 2 means changes.
+// changes, 1 any error — validation errors included, since 2 means changes;
+// 130 when interrupted.
 int cmd_plan(const Env& env, const PlanArgs& args) {
   auto wf = load_checked(args.file, env.registry, env.err);
   if (!wf) return 1;
-  std::vector<std::pair<std::string, std::string>> overrides;
-  for (const auto& kv : args.inputs) {
-    auto a = model::split_assignment(kv);
-    if (!a) {
-      env.err << "error: -i takes NAME=VALUE, not '" << kv << "'\n";
-      return 1;
-    }
-    overrides.push_back(*a);
-  }
-  auto inputs = model::resolve_inputs(*wf, overrides);
+  auto overrides = parse_input_args(args.inputs, env.err);
+  if (!overrides) return 1;
+  auto inputs = model::resolve_inputs(*wf, *overrides);
   if (!inputs) {
     for (const auto& e : inputs.error()) env.err << "error: " << e << "\n";
     return 1;
@@ -173,25 +186,9 @@ int cmd_plan(const Env& env, const PlanArgs& args) {
   core::Value::Object secrets;
   for (const auto& s : wf->secrets) secrets.emplace_back(s.name, "***");
   core::SecretMasker masker;
-  auto real_secrets = exec::load_secrets(*wf);
-  std::unique_ptr<PlanPreviewer> previewer;
-  if (real_secrets) {
-    for (const auto& [k, v] : real_secrets->as_object()) masker.add(v.as_string());
-    exec::RunValues values;
-    values.inputs = *inputs;
-    values.secrets = *real_secrets;
-    values.git = git_context(wf->dir);
-    values.run_id = "plan";
-    values.workflow = wf->name;
-    expr::EvalContext env_ctx;
-    env_ctx.named_values = exec::step_named_values(values, core::Value(core::Value::Object{}),
-                                                   core::Value(core::Value::Object{}), 1);
-    auto wf_env = exec::resolve_env(wf->env, env_ctx);
-    values.env = wf_env ? *wf_env : core::Value(core::Value::Object{});
-    previewer = std::make_unique<PlanPreviewer>(env.registry, *wf, values, masker);
-  } else {
-    for (const auto& e : real_secrets.error()) env.err << "note: no previews: " << e << "\n";
-  }
+  core::CancelToken cancel;
+  SignalWatcher signals(cancel, nullptr);  // before the previews start threads
+  std::unique_ptr<PlanPreviewer> previewer = make_previewer(env, *wf, *inputs, masker, cancel);
 
   Planner p{env, *wf, {}, previewer.get()};
   p.ctx.named_values = core::Value(core::Value::Object{
@@ -207,10 +204,11 @@ int cmd_plan(const Env& env, const PlanArgs& args) {
     for (const auto& [k, v] : inputs->as_object()) env.out << " " << k << "=" << core::to_json(v);
     env.out << "\n";
   }
-  for (size_t w = 0; w < waves.size(); ++w) {
+  for (size_t w = 0; w < waves.size() && !cancel.cancelled(); ++w) {
     env.out << "\nwave " << (w + 1) << "\n";
     for (const auto& id : waves[w]) p.print_step(*wf->step(id));
   }
+  if (cancel.cancelled()) return 130;
   env.out << "\n+ runs, ? runs if its condition holds. Values marked (known after X) come from step X's outputs.\n";
   if (p.errors) return 1;
   return p.changes > 0 ? 2 : 0;

@@ -1,8 +1,6 @@
 // `wf run`: load, resolve inputs and secrets, pick the observers for where
 // we run, handle Ctrl-C/SIGTERM, and hand over to the executor.
 
-#include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +14,7 @@
 #include "runner/adapters/orphans.h"
 #include "runner/adapters/process_runner.h"
 #include "runner/cli/commands.h"
+#include "runner/cli/signals.h"
 #include "runner/cli/workflow_file.h"
 #include "runner/exec/executor.h"
 #include "runner/exec/secrets.h"
@@ -27,66 +26,6 @@
 namespace wf::cli {
 
 namespace {
-
-/// SIGINT/SIGTERM are blocked in every thread and taken by one thread with
-/// sigwait(): the first cancels the run (steps get SIGINT, then SIGTERM,
-/// then SIGKILL), the second also stops always() steps started since.
-class SignalWatcher {
- public:
-  SignalWatcher(core::CancelToken& cancel, core::CancelToken& hard) {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    sigaddset(&set_, SIGUSR1);  // our own wake-up to stop the thread
-    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
-    thread_ = std::thread([this, &cancel, &hard] {
-      int count = 0;
-      while (true) {
-        int sig = 0;
-        if (sigwait(&set_, &sig) != 0 || sig == SIGUSR1) return;
-        const char* msg = ++count == 1 ? "\nwf: interrupted: stopping running steps (again to stop always() steps)\n"
-                                       : "\nwf: interrupted again: stopping every step\n";
-        ssize_t ignored = write(2, msg, strlen(msg));
-        (void)ignored;
-        if (count == 1) cancel.cancel();
-        else hard.cancel();
-      }
-    });
-  }
-  ~SignalWatcher() {
-    pthread_kill(thread_.native_handle(), SIGUSR1);
-    thread_.join();
-  }
-
- private:
-  sigset_t set_;
-  std::thread thread_;
-};
-
-// The grace between SIGINT, SIGTERM and SIGKILL, fitted to the host so wf is
-// done before the host kills it (DESIGN §1).
-services::StopPolicy stop_policy() {
-  if (const char* gh = std::getenv("GITHUB_ACTIONS"); gh && std::string(gh) == "true")
-    return {std::chrono::milliseconds(5000), std::chrono::milliseconds(1500)};  // runner: SIGINT, 7.5 s, SIGTERM, 2.5 s
-  if (std::getenv("KUBERNETES_SERVICE_HOST"))
-    return {std::chrono::milliseconds(20000), std::chrono::milliseconds(5000)};  // pod: 30 s grace
-  return {std::chrono::milliseconds(10000), std::chrono::milliseconds(5000)};
-}
-
-
-std::optional<std::vector<std::pair<std::string, std::string>>> parse_inputs(const Env& env,
-                                                                            const std::vector<std::string>& raw) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& kv : raw) {
-    auto a = model::split_assignment(kv);
-    if (!a) {
-      env.err << "error: -i takes NAME=VALUE, not '" << kv << "'\n";
-      return std::nullopt;
-    }
-    out.push_back(*a);
-  }
-  return out;
-}
 
 struct Observers {
   std::unique_ptr<exec::RunObserver> primary;
@@ -115,47 +54,27 @@ Observers make_observers(const RunArgs& args) {
   return o;
 }
 
-}  // namespace
-
-int cmd_run(const Env& env, const RunArgs& args) {
-  if (args.dry_run) {
-    // wf plan's "2: steps would run" is a success here; its errors are 1.
-    int rc = cmd_plan(env, PlanArgs{args.file, args.inputs});
-    return rc == 1 ? 2 : 0;
-  }
-  auto wf = load_checked(args.file, env.registry, env.err);
-  if (!wf) return 2;
-  auto overrides = parse_inputs(env, args.inputs);
-  if (!overrides) return 2;
-  auto inputs = model::resolve_inputs(*wf, *overrides);
+// The run's options from the command line; nullopt (after printing why) on a
+// usage error.
+std::optional<exec::RunOptions> run_options(const Env& env, const RunArgs& args, const model::Workflow& wf) {
+  auto overrides = parse_input_args(args.inputs, env.err);
+  if (!overrides) return std::nullopt;
+  auto inputs = model::resolve_inputs(wf, *overrides);
   if (!inputs) {
     for (const auto& e : inputs.error()) env.err << "error: " << e << "\n";
-    return 2;
+    return std::nullopt;
   }
   for (const auto& id : args.only) {
-    if (!wf->step(id)) {
+    if (!wf.step(id)) {
       env.err << "error: --only names no step '" << id << "'\n";
-      return 2;
+      return std::nullopt;
     }
   }
-  auto secrets = exec::load_secrets(*wf);
+  auto secrets = exec::load_secrets(wf);
   if (!secrets) {
     for (const auto& e : secrets.error()) env.err << "error: " << e << "\n";
-    return 2;
+    return std::nullopt;
   }
-  core::SecretMasker masker;
-  Observers observers = make_observers(args);
-  for (const auto& [name, value] : secrets->as_object()) {
-    masker.add(value.as_string());
-    if (observers.github) observers.github->add_mask(value.as_string());
-  }
-
-  core::CancelToken cancel, hard_cancel;
-  SignalWatcher signals(cancel, hard_cancel);
-  auto processes = adapters::make_process_runner();
-  auto http = adapters::make_http_client();
-  core::SystemClock& clock = core::SystemClock::instance();
-
   exec::RunOptions options;
   options.jobs = args.jobs;
   options.keep_going = args.keep_going;
@@ -166,32 +85,59 @@ int cmd_run(const Env& env, const RunArgs& args) {
   options.wait_lock = args.wait_lock;
   options.inputs = *inputs;
   options.secrets = *secrets;
-  options.git = git_context(wf->dir);
-  options.stop = stop_policy();
+  options.git = git_context(wf.dir);
+  options.stop = default_stop_policy();
   if (!args.stop_grace.empty()) {
     auto grace = core::parse_duration(args.stop_grace);
     if (!grace) {
       env.err << "error: --stop-grace: invalid duration '" << args.stop_grace << "' (use forms like 500ms, 10s)\n";
-      return 2;
+      return std::nullopt;
     }
     options.stop = {*grace, std::max(core::Millis(100), *grace / 2)};
   }
   options.base_env = process_environment();
+  return options;
+}
+
+}  // namespace
+
+int cmd_run(const Env& env, const RunArgs& args) {
+  if (args.dry_run) {
+    // wf plan's "2: steps would run" is a success here; its errors are 1.
+    int rc = cmd_plan(env, PlanArgs{args.file, args.inputs});
+    return rc == 1 ? 2 : rc == 130 ? 130 : 0;
+  }
+  auto wf = load_checked(args.file, env.registry, env.err);
+  if (!wf) return 2;
+  auto options = run_options(env, args, *wf);
+  if (!options) return 2;
+  core::SecretMasker masker;
+  Observers observers = make_observers(args);
+  for (const auto& [name, value] : options->secrets.as_object()) {
+    masker.add(value.as_string());
+    if (observers.github) observers.github->add_mask(value.as_string());
+  }
+
+  core::CancelToken cancel, hard_cancel;
+  SignalWatcher signals(cancel, &hard_cancel);  // before any thread starts
+  auto processes = adapters::make_process_runner();
+  auto http = adapters::make_http_client();
 
   exec::ExecutorDeps deps;
   deps.registry = &env.registry;
   deps.processes = processes.get();
   deps.http = http.get();
-  deps.clock = &clock;
+  deps.clock = &core::SystemClock::instance();
   deps.observers = {observers.primary.get()};
   deps.masker = &masker;
   deps.cancel = &cancel;
   deps.hard_cancel = &hard_cancel;
+  deps.notify_waiting = [&env](const std::string& what) { env.err << "wf: " << what << "\n" << std::flush; };
 
-  auto end = exec::run_workflow(*wf, options, deps);
+  auto end = exec::run_workflow(*wf, *options, deps);
   // Whatever left its step's process group (setsid) came back to us, a
   // subreaper: nothing a step started outlives wf.
-  adapters::stop_orphans(std::min(options.stop.terminate_grace, core::Millis(2000)));
+  adapters::stop_orphans(std::min(options->stop.terminate_grace, core::Millis(2000)));
   if (!end) {
     env.err << "error: " << masker.mask(end.error()) << "\n";
     return 2;

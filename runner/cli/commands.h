@@ -56,4 +56,9 @@ struct EvalArgs {
 };
 int cmd_eval(const Env& env, const EvalArgs& args);
 
+/// `wf schema`: the workflow JSON Schema (base + each step type's `with:`).
+int cmd_schema(const Env& env);
+/// The same as text (JSON, indented, ending in a newline).
+std::string workflow_schema(const step_api::Registry& registry);
+
 }  // namespace wf::cli

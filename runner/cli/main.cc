@@ -1,9 +1,11 @@
 // The wf binary: wires the step registry into the commands.
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <iostream>
 
 #include "runner/cli/commands.h"
+#include "runner/cli/signals.h"
 #include "steps/builtin_steps.h"
 
 namespace {
@@ -19,28 +21,18 @@ constexpr const char* kFooter =
     "  wf plan examples/quickstart.yaml      show the waves and resolved parameters\n"
     "  wf graph deploy.yaml | dot -Tsvg > deploy.svg\n"
     "  wf steps run                          document a step type\n"
+    "  wf schema > wf.schema.json            the JSON Schema of workflow files, for editors\n"
     "  wf eval \"format('{0}-{1}', 'a', 1)\"  evaluate a GitHub Actions expression\n"
     "\nExit codes: 0 success, 1 the workflow failed, 2 usage or validation error, 130 interrupted.\n"
     "Run `wf COMMAND --help` for a command's options and examples.";
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  wf::step_api::Registry registry;
-  wf::steps::register_builtin_steps(registry);
-  wf::cli::Env env{registry, std::cout, std::cerr};
-
-  CLI::App app{kDescription, "wf"};
-  app.footer(kFooter);
-  app.set_version_flag("--version", std::string("wf 0.1.0"));
-  app.require_subcommand(1);
-  int code = 0;
-
-  wf::cli::RunArgs run;
+// Each command's options and help; the callback stores the exit code.
+void add_run(CLI::App& app, const wf::cli::Env& env, wf::cli::RunArgs& run, int& code) {
   auto* c_run = app.add_subcommand("run", "Run the workflow's steps in dependency order");
   c_run->add_option("FILE", run.file, "Workflow file");
   c_run->add_option("-i,--input", run.inputs, "An input as NAME=VALUE (repeatable)");
-  c_run->add_option("-j,--jobs", run.jobs, "Steps to run at once (default: number of cores)")->check(CLI::PositiveNumber);
+  c_run->add_option("-j,--jobs", run.jobs, "Steps to run at once (default: number of cores)")
+      ->check(CLI::Range(1, 4096));
   c_run->add_option("--resume", run.resume_id,
                     "Continue the last unfinished or failed run (or run ID): steps that succeeded with the same "
                     "definition are not run again")
@@ -57,8 +49,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))->capture_default_str();
   c_run->footer(
       "\nSteps start as soon as their needs are done. A failure stops new steps from starting\n"
-      "(--keep-going runs independent ones); always() steps still run. Ctrl-C stops running steps\n"
-      "(SIGINT, then SIGTERM, then SIGKILL to each step's process group) and exits 130.\n"
+      "(--keep-going runs independent ones); always() steps still run. Ctrl-C, SIGTERM or SIGHUP stops\n"
+      "running steps (SIGINT, then SIGTERM, then SIGKILL to each step's process group) and exits 130.\n"
       "Each run is recorded in .wf/runs/<id>/: journal.jsonl, logs/<step>.<attempt>.log, report.json.\n"
       "\nExamples:\n"
       "  wf run examples/quickstart.yaml -i who=you\n"
@@ -66,68 +58,106 @@ int main(int argc, char** argv) {
       "  wf run deploy.yaml --resume            # after fixing what failed\n"
       "  wf run deploy.yaml --only render,apply --log-format json\n"
       "  exec wf run deploy.yaml                # as a GitHub Actions step, so signals reach wf");
-  c_run->callback([&] {
+  c_run->callback([c_run, &env, &run, &code] {
     if (c_run->count("--resume")) run.resume = true;
     // `wf run --resume deploy.yaml`: the value was the file, not a run id.
     if (run.file.empty() && !run.resume_id.empty()) std::swap(run.file, run.resume_id);
     if (run.file.empty()) throw CLI::RequiredError("FILE");
     code = wf::cli::cmd_run(env, run);
   });
+}
 
-  wf::cli::ValidateArgs validate;
-  auto* c_validate = app.add_subcommand("validate", "Check workflow files and report every error at once");
-  c_validate->add_option("FILE", validate.files, "Workflow files")->required();
-  c_validate->footer(
+void add_validate(CLI::App& app, const wf::cli::Env& env, wf::cli::ValidateArgs& validate, int& code) {
+  auto* c = app.add_subcommand("validate", "Check workflow files and report every error at once");
+  c->add_option("FILE", validate.files, "Workflow files")->required();
+  c->footer(
       "\nEvery error is printed as FILE:LINE:COL: message, with a did-you-mean where one fits;\n"
       "exit code 2 if any file has errors.\n\nExample:\n  wf validate workflows/deploy-testnet.yaml examples/*.yaml");
-  c_validate->callback([&] { code = wf::cli::cmd_validate(env, validate); });
+  c->callback([&] { code = wf::cli::cmd_validate(env, validate); });
+}
 
-  wf::cli::GraphArgs graph;
-  auto* c_graph = app.add_subcommand("graph", "Print the DAG as Graphviz DOT or Mermaid");
-  c_graph->add_option("FILE", graph.file, "Workflow file")->required();
-  c_graph->add_option("--format", graph.format, "dot or mermaid")->check(CLI::IsMember({"dot", "mermaid"}))
+void add_graph(CLI::App& app, const wf::cli::Env& env, wf::cli::GraphArgs& graph, int& code) {
+  auto* c = app.add_subcommand("graph", "Print the DAG as Graphviz DOT or Mermaid");
+  c->add_option("FILE", graph.file, "Workflow file")->required();
+  c->add_option("--format", graph.format, "dot or mermaid")->check(CLI::IsMember({"dot", "mermaid"}))
       ->capture_default_str();
-  c_graph->footer(
+  c->footer(
       "\nEdges run from a step to the steps that need it; conditional steps are dashed.\n\nExamples:\n"
       "  wf graph deploy.yaml | dot -Tpng > deploy.png\n  wf graph deploy.yaml --format mermaid >> README.md");
-  c_graph->callback([&] { code = wf::cli::cmd_graph(env, graph); });
+  c->callback([&] { code = wf::cli::cmd_graph(env, graph); });
+}
 
-  wf::cli::PlanArgs plan;
-  auto* c_plan = app.add_subcommand("plan", "Show what a run would do: waves, resolved parameters, conditions");
-  c_plan->add_option("FILE", plan.file, "Workflow file")->required();
-  c_plan->add_option("-i,--input", plan.inputs, "An input as NAME=VALUE (repeatable)");
-  c_plan->footer(
+void add_plan(CLI::App& app, const wf::cli::Env& env, wf::cli::PlanArgs& plan, int& code) {
+  auto* c = app.add_subcommand("plan", "Show what a run would do: waves, resolved parameters, conditions");
+  c->add_option("FILE", plan.file, "Workflow file")->required();
+  c->add_option("-i,--input", plan.inputs, "An input as NAME=VALUE (repeatable)");
+  c->footer(
       "\nSecrets show as ***; values that come from other steps' outputs show as (known after STEP).\n"
       "Step types preview what they would do where their inputs are known (terraform plan, kubectl diff).\n"
       "Exit code: 0 nothing would change, 2 steps would run or change something, 1 error (an invalid\n"
-      "file or input included), as terraform plan -detailed-exitcode.\n"
+      "file or input included), as terraform plan -detailed-exitcode; 130 interrupted.\n"
       "\nExample:\n  wf plan workflows/deploy-testnet.yaml -i cluster=my-test -i smoke=false");
-  c_plan->callback([&] { code = wf::cli::cmd_plan(env, plan); });
+  c->callback([&] { code = wf::cli::cmd_plan(env, plan); });
+}
 
-  wf::cli::StepsArgs steps;
-  auto* c_steps = app.add_subcommand("steps", "List step types, or document one type's parameters");
-  c_steps->add_option("TYPE", steps.type, "A step type");
-  c_steps->footer("\nExamples:\n  wf steps\n  wf steps run");
-  c_steps->callback([&] { code = wf::cli::cmd_steps(env, steps); });
+void add_steps(CLI::App& app, const wf::cli::Env& env, wf::cli::StepsArgs& steps, int& code) {
+  auto* c = app.add_subcommand("steps", "List step types, or document one type's parameters");
+  c->add_option("TYPE", steps.type, "A step type");
+  c->footer("\nExamples:\n  wf steps\n  wf steps run");
+  c->callback([&] { code = wf::cli::cmd_steps(env, steps); });
+}
 
-  wf::cli::EvalArgs eval;
-  auto* c_eval = app.add_subcommand("eval", "Evaluate a GitHub Actions expression and print the result as JSON");
-  c_eval->add_option("EXPR", eval.expression, "An expression, with or without ${{ }}")->required();
-  c_eval->add_option("--context", eval.context_file,
-                     "A JSON object of named values (e.g. {\"inputs\": {...}, \"steps\": {...}})");
-  c_eval->add_flag("--condition", eval.condition,
-                   "Evaluate as an if: condition (implicit success() && unless a status function is used)");
-  c_eval->add_option("--status", eval.status, "Job status seen by success()/failure()/cancelled()")
+void add_schema(CLI::App& app, const wf::cli::Env& env, int& code) {
+  auto* c = app.add_subcommand("schema", "Print the JSON Schema of workflow files (for editors)");
+  c->footer(
+      "\nBuilt from the file format and each step type's declared parameters; workflows/wf.schema.json\n"
+      "is this output. In VS Code (YAML extension):\n"
+      "  # yaml-language-server: $schema=../workflows/wf.schema.json\n\nExample:\n  wf schema > wf.schema.json");
+  c->callback([&] { code = wf::cli::cmd_schema(env); });
+}
+
+void add_eval(CLI::App& app, const wf::cli::Env& env, wf::cli::EvalArgs& eval, int& code) {
+  auto* c = app.add_subcommand("eval", "Evaluate a GitHub Actions expression and print the result as JSON");
+  c->add_option("EXPR", eval.expression, "An expression, with or without ${{ }}")->required();
+  c->add_option("--context", eval.context_file,
+                "A JSON object of named values (e.g. {\"inputs\": {...}, \"steps\": {...}})");
+  c->add_flag("--condition", eval.condition,
+              "Evaluate as an if: condition (implicit success() && unless a status function is used)");
+  c->add_option("--status", eval.status, "Job status seen by success()/failure()/cancelled()")
       ->check(CLI::IsMember({"success", "failure", "cancelled"}))->capture_default_str();
-  c_eval->footer(
+  c->footer(
       "\nOnly the context file's top-level keys are named values; any other name is an error.\n"
       "Errors exit 2 and point at the offending column.\n\nExamples:\n"
       "  wf eval \"contains('hello', 'ELL')\"                 # true\n"
       "  wf eval \"fromJSON('[1,2]')[1] == '2'\"              # true (loose equality)\n"
       "  wf eval 'inputs.cluster' --context ctx.json\n"
       "  wf eval 'failure()' --condition --status failure");
-  c_eval->callback([&] { code = wf::cli::cmd_eval(env, eval); });
+  c->callback([&] { code = wf::cli::cmd_eval(env, eval); });
+}
 
+int run_cli(int argc, char** argv) {
+  wf::step_api::Registry registry;
+  wf::steps::register_builtin_steps(registry);
+  wf::cli::Env env{registry, std::cout, std::cerr};
+
+  CLI::App app{kDescription, "wf"};
+  app.footer(kFooter);
+  app.set_version_flag("--version", std::string("wf 0.1.0"));
+  app.require_subcommand(1);
+  int code = 0;
+  wf::cli::RunArgs run;
+  wf::cli::ValidateArgs validate;
+  wf::cli::GraphArgs graph;
+  wf::cli::PlanArgs plan;
+  wf::cli::StepsArgs steps;
+  wf::cli::EvalArgs eval;
+  add_run(app, env, run, code);
+  add_validate(app, env, validate, code);
+  add_graph(app, env, graph, code);
+  add_plan(app, env, plan, code);
+  add_steps(app, env, steps, code);
+  add_schema(app, env, code);
+  add_eval(app, env, eval, code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -135,4 +165,20 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   return code;
+}
+
+}  // namespace
+
+// The one exception boundary of the process: whatever escapes a command is
+// reported as an internal error (exit 70, EX_SOFTWARE), never std::terminate.
+int main(int argc, char** argv) {
+  wf::cli::ignore_sigpipe();
+  try {
+    return run_cli(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "wf: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "wf: internal error: unknown exception\n");
+  }
+  return 70;
 }

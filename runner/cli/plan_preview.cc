@@ -38,8 +38,8 @@ class BufferLog : public step_api::StepLog {
 }  // namespace
 
 PlanPreviewer::PlanPreviewer(const step_api::Registry& registry, const model::Workflow& wf, exec::RunValues values,
-                             core::SecretMasker& masker)
-    : registry_(registry), wf_(wf), values_(std::move(values)), masker_(masker),
+                             core::SecretMasker& masker, const core::CancelToken& cancel)
+    : registry_(registry), wf_(wf), values_(std::move(values)), masker_(masker), cancel_(cancel),
       processes_(adapters::make_process_runner()), http_(adapters::make_http_client()) {
   std::string tmpl = (fs::temp_directory_path() / "wf-plan-XXXXXX").string();
   if (mkdtemp(tmpl.data())) scratch_ = tmpl;
@@ -68,18 +68,9 @@ PreviewOutcome PlanPreviewer::preview(const model::Step& step) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   BufferLog log(masker_);
-  core::CancelToken cancel;
-  step_api::StepContext ctx;
-  ctx.workflow_file = wf_.file;
-  ctx.step_id = step.id;
-  ctx.with = resolved->with;
-  ctx.env = resolved->env;
-  ctx.working_directory = resolved->working_directory;
-  ctx.attempt_dir = dir;
-  ctx.log = &log;
-  ctx.processes = processes_.get();
-  ctx.http = http_.get();
-  ctx.cancel = &cancel;
+  exec::StepServices services{&log, processes_.get(), http_.get(), &cancel_, &core::SystemClock::instance(),
+                              default_stop_policy()};
+  step_api::StepContext ctx = exec::make_step_context(wf_, step, *resolved, 1, dir, services);
   std::optional<step_api::StepPreview> p;
   try {
     p = type->preview(ctx);

@@ -26,8 +26,9 @@ class PlanPreviewer {
  public:
   /// `values` holds the real inputs and secrets; everything shown is masked
   /// with `masker`.
+  /// Previews stop (their tools get SIGINT first) when `cancel` is cancelled.
   PlanPreviewer(const step_api::Registry& registry, const model::Workflow& wf, exec::RunValues values,
-                core::SecretMasker& masker);
+                core::SecretMasker& masker, const core::CancelToken& cancel);
   ~PlanPreviewer();
 
   /// The step's preview; a step that reads other steps' outputs cannot be
@@ -39,6 +40,7 @@ class PlanPreviewer {
   const model::Workflow& wf_;
   exec::RunValues values_;
   core::SecretMasker& masker_;
+  const core::CancelToken& cancel_;
   std::unique_ptr<services::ProcessRunner> processes_;
   std::unique_ptr<services::HttpClient> http_;
   std::string scratch_;

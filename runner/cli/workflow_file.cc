@@ -1,9 +1,12 @@
 #include "runner/cli/workflow_file.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <ostream>
 
 #include "runner/adapters/git_repo.h"
 #include "runner/graph/dag.h"
+#include "runner/model/inputs.h"
 
 extern char** environ;
 
@@ -20,14 +23,42 @@ std::optional<model::Workflow> load_checked(const std::string& path, const step_
                                             std::ostream& err) {
   model::LoadResult r = model::load_workflow_file(path, load_options(registry));
   core::Diagnostics diags = std::move(r.diagnostics);
-  if (r.workflow) {
-    core::Diagnostics g = graph::check(*r.workflow);
-    diags.insert(diags.end(), g.begin(), g.end());
+  // The graph's errors in the same pass as the loader's, even when the file
+  // has others: every error at once.
+  if (const model::Workflow* w = r.workflow ? &*r.workflow : r.partial ? &*r.partial : nullptr) {
+    core::Diagnostics g = graph::check(*w);
+    for (auto& d : g)
+      if (std::find_if(diags.begin(), diags.end(), [&](const core::Diagnostic& e) { return e.str() == d.str(); }) ==
+          diags.end())
+        diags.push_back(std::move(d));
   }
   core::sort_diagnostics(diags);
+  for (const auto& w : r.warnings) err << w.loc.str() << ": warning: " << w.message << "\n";
   for (const auto& d : diags) err << d.str() << "\n";
   if (!diags.empty() || !r.workflow) return std::nullopt;
   return std::move(r.workflow);
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_input_args(const std::vector<std::string>& raw,
+                                                                                std::ostream& err) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& kv : raw) {
+    auto a = model::split_assignment(kv);
+    if (!a) {
+      err << "error: -i takes NAME=VALUE, not '" << kv << "'\n";
+      return std::nullopt;
+    }
+    out.push_back(*a);
+  }
+  return out;
+}
+
+services::StopPolicy default_stop_policy() {
+  if (const char* gh = std::getenv("GITHUB_ACTIONS"); gh && std::string(gh) == "true")
+    return {std::chrono::milliseconds(5000), std::chrono::milliseconds(1500)};  // runner: SIGINT, 7.5 s, SIGTERM, 2.5 s
+  if (std::getenv("KUBERNETES_SERVICE_HOST"))
+    return {std::chrono::milliseconds(20000), std::chrono::milliseconds(5000)};  // pod: 30 s grace
+  return {std::chrono::milliseconds(10000), std::chrono::milliseconds(5000)};
 }
 
 std::map<std::string, std::string> process_environment() {

@@ -6,8 +6,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "runner/model/loader.h"
+#include "runner/services/process_runner.h"
 #include "runner/step_api/registry.h"
 
 namespace wf::cli {
@@ -19,6 +22,15 @@ model::LoadOptions load_options(const step_api::Registry& registry);
 /// to `err` and returns nullopt if there is any.
 std::optional<model::Workflow> load_checked(const std::string& path, const step_api::Registry& registry,
                                             std::ostream& err);
+
+/// The `-i NAME=VALUE` arguments of run, plan and step; prints what is wrong
+/// to `err` and returns nullopt on a malformed one.
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_input_args(const std::vector<std::string>& raw,
+                                                                                std::ostream& err);
+
+/// The grace between SIGINT, SIGTERM and SIGKILL for stopping a step, fitted
+/// to the host so wf is done before the host kills it (DESIGN §1).
+services::StopPolicy default_stop_policy();
 
 /// wf's own environment, which steps inherit.
 std::map<std::string, std::string> process_environment();

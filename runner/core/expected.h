@@ -21,7 +21,7 @@ Unexpected<std::decay_t<E>> unexpected(E&& e) {
 /// Either a value of T or an error of E. Accessing the wrong side is a bug
 /// (asserted), so callers test `ok()` / `operator bool` first.
 template <class T, class E>
-class Expected {
+class [[nodiscard]] Expected {
  public:
   Expected(T value) : v_(std::in_place_index<0>, std::move(value)) {}
   template <class U>

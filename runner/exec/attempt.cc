@@ -69,24 +69,12 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
   std::unique_ptr<core::Timer> watchdog;
   if (deadline) watchdog = clock.call_at(deadline->at, [&] { attempt_cancel.cancel(); });
 
-  step_api::StepContext ctx;
-  ctx.workflow_file = run.wf->file;
-  ctx.step_id = step.id;
-  ctx.attempt = attempt;
-  ctx.with = p.with;
-  ctx.env = p.env;
+  StepServices services{&log, run.deps->processes, run.deps->http, &attempt_cancel, &clock, run.options->stop};
+  step_api::StepContext ctx = make_step_context(*run.wf, step, p, attempt, attempt_dir, services);
   ctx.env["WF_RUN_ID"] = run.values.run_id;
   ctx.env["WF_STEP"] = step.id;
   ctx.env["WF_ATTEMPT"] = std::to_string(attempt);
   ctx.env["WF_RUN_DIR"] = run.run_dir;
-  ctx.working_directory = p.working_directory;
-  ctx.attempt_dir = attempt_dir;
-  ctx.log = &log;
-  ctx.processes = run.deps->processes;
-  ctx.http = run.deps->http;
-  ctx.cancel = &attempt_cancel;
-  ctx.clock = &clock;
-  ctx.stop = run.options->stop;
 
   auto started = clock.now();
   try {

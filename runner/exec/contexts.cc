@@ -19,6 +19,24 @@ core::Value step_named_values(const RunValues& run, const core::Value& steps, co
                                          {"wf", wf}});
 }
 
+core::Expected<RunValues, std::string> make_run_values(const model::Workflow& wf, core::Value inputs,
+                                                       core::Value secrets, core::Value git, std::string run_id) {
+  RunValues values;
+  values.inputs = std::move(inputs);
+  values.secrets = std::move(secrets);
+  values.git = git.is_object() ? std::move(git) : core::Value(core::Value::Object{});
+  values.run_id = std::move(run_id);
+  values.workflow = wf.name;
+  values.env = core::Value(core::Value::Object{});
+  expr::EvalContext ctx;
+  ctx.named_values = step_named_values(values, core::Value(core::Value::Object{}), core::Value(core::Value::Object{}), 1);
+  ctx.hash_files_root = wf.dir;
+  auto env = resolve_env(wf.env, ctx);
+  if (!env) return core::unexpected(env.error());
+  values.env = std::move(*env);
+  return values;
+}
+
 core::Expected<core::Value, std::string> resolve_env(const std::vector<std::pair<std::string, model::Param>>& env,
                                                      const expr::EvalContext& ctx) {
   core::Value::Object out;

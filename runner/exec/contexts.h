@@ -28,6 +28,12 @@ struct RunValues {
 core::Value step_named_values(const RunValues& run, const core::Value& steps, const core::Value& step_env,
                               int attempt);
 
+/// The run's values, built once by every command that resolves steps (`wf
+/// run`, `wf plan`, `wf step`): the workflow's env: is resolved against
+/// inputs, secrets, git and wf. Fails with the env's FILE:LINE:COL message.
+core::Expected<RunValues, std::string> make_run_values(const model::Workflow& wf, core::Value inputs,
+                                                       core::Value secrets, core::Value git, std::string run_id);
+
 /// Resolves a list of env params (workflow or step env:) to an object of strings.
 core::Expected<core::Value, std::string> resolve_env(const std::vector<std::pair<std::string, model::Param>>& env,
                                                      const expr::EvalContext& ctx);

@@ -4,8 +4,10 @@
 #include "runner/exec/executor.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 
 #include "runner/core/json.h"
 #include "runner/core/strings.h"
@@ -342,11 +344,20 @@ Value detail::RunShared::masked(const Value& v) const {
 
 namespace {
 
+// A state directory holds values and logs, never meant for a commit.
+void ignore_in_git(const std::string& state_dir) {
+  fs::path ignore = fs::path(state_dir) / ".gitignore";
+  std::error_code ec;
+  if (fs::exists(ignore, ec)) return;
+  std::ofstream(ignore) << "# wf's run state: never committed\n*\n";
+}
+
 // Reads the run being resumed, if any.
 core::Expected<std::optional<JournalState>, std::string> previous_run(const std::string& state_dir,
-                                                                      const RunOptions& options) {
+                                                                      const RunOptions& options,
+                                                                      const std::string& key) {
   if (!options.resume) return std::optional<JournalState>();
-  auto dir = find_resumable_run(state_dir, options.resume_id);
+  auto dir = find_resumable_run(state_dir, options.resume_id, key);
   if (!dir) {
     if (!options.resume_id.empty()) return core::unexpected("no run '" + options.resume_id + "' under " + state_dir + "/runs");
     // Nothing recorded yet (even a run killed before its journal existed):
@@ -364,9 +375,16 @@ core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, cons
                                                  const ExecutorDeps& deps) {
   std::string state_dir = options.state_dir.empty() ? (fs::path(wf.dir) / ".wf").string() : options.state_dir;
   std::string run_id = new_run_id();
-  auto lock = StateLock::acquire(state_dir, run_id, options.wait_lock);
+  std::string key = workflow_key(wf.file);
+  // Runs, --resume and the lock are per workflow file: two workflows in one
+  // folder share .wf/ but neither resumes nor waits for the other's runs.
+  auto waiting = [&](const std::string& what) {
+    deps.notify_waiting ? deps.notify_waiting(what) : void();
+  };
+  auto lock = StateLock::acquire(state_dir, run_id, options.wait_lock, fs::path(wf.file).filename().string(), waiting);
   if (!lock) return core::unexpected(lock.error());
-  auto previous = previous_run(state_dir, options);
+  ignore_in_git(state_dir);
+  auto previous = previous_run(state_dir, options, key);
   if (!previous) return core::unexpected(previous.error());
 
   RunShared run;
@@ -379,18 +397,10 @@ core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, cons
   auto journal = Journal::open(run.run_dir);
   if (!journal) return core::unexpected("cannot write the run state in " + run.run_dir + ": " + journal.error());
   run.journal = journal->get();
-  run.values.inputs = options.inputs;
-  run.values.secrets = options.secrets;
-  run.values.run_id = run_id;
-  run.values.workflow = wf.name.empty() ? fs::path(wf.file).stem().string() : wf.name;
-  run.values.git = options.git.is_object() ? options.git : Value(Value::Object{});
-
   // The workflow-level env may use inputs, secrets, git and wf.
-  expr::EvalContext ctx;
-  ctx.named_values = step_named_values(run.values, Value(Value::Object{}), Value(Value::Object{}), 1);
-  auto env = resolve_env(wf.env, ctx);
-  if (!env) return core::unexpected(env.error());
-  run.values.env = *env;
+  auto values = make_run_values(wf, options.inputs, options.secrets, options.git, run_id);
+  if (!values) return core::unexpected(values.error());
+  run.values = std::move(*values);
 
   Clock& clock = *deps.clock;
   auto start = clock.now();
@@ -398,9 +408,11 @@ core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, cons
                                           {"run_id", run_id},
                                           {"workflow", run.values.workflow},
                                           {"file", wf.file},
+                                          {"file_key", key},
                                           {"inputs", run.masked(options.inputs)},
                                           {"resumed_from", *previous ? Value((*previous)->run_id) : Value()}}));
-  RunStart rs{run_id, run.values.workflow, wf.file, run.run_dir, wf.steps.size(), previous->has_value()};
+  RunStart rs{run_id, run.values.workflow, wf.file, run.run_dir, wf.steps.size(), previous->has_value(),
+              *previous ? (*previous)->run_id : std::string()};
   run.notify([&](RunObserver& o) { o.run_started(rs); });
 
   Scheduler scheduler(run, previous->has_value() ? &**previous : nullptr);
@@ -415,7 +427,13 @@ core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, cons
   end.exit_code = end.cancelled ? 130 : end.ok ? 0 : 1;
   for (const auto& s : scheduler.states()) end.steps.push_back(Scheduler::step_end(s, run));
   end.outputs = scheduler.workflow_outputs();
-  write_file_atomic(run.run_dir + "/report.json", core::to_json(report_json(run, scheduler.states(), end), 2) + "\n");
+  auto written =
+      write_file_atomic(run.run_dir + "/report.json", core::to_json(report_json(run, scheduler.states(), end), 2) + "\n");
+  if (!written) {
+    // The journal still holds every step's end: say so, and go on.
+    std::fprintf(stderr, "wf: warning: %s (the journal has the run's record)\n", written.error().c_str());
+    run.journal->append(Value(Value::Object{{"event", "report_failed"}, {"error", written.error()}}));
+  }
   run.journal->append(Value(Value::Object{{"event", "run_finished"},
                                           {"ok", end.ok},
                                           {"cancelled", end.cancelled},

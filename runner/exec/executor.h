@@ -53,6 +53,8 @@ struct ExecutorDeps {
   /// that started after the first. Optional.
   core::CancelToken* hard_cancel = nullptr;
   std::function<double()> random01;      // backoff jitter; default: real random
+  /// Told what the run waits for before it starts (--wait-lock). Optional.
+  std::function<void(const std::string&)> notify_waiting;
 };
 
 /// Runs the workflow. Never throws for step failures; returns the run's end

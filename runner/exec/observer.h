@@ -33,6 +33,7 @@ struct RunStart {
   std::string run_dir;           // .wf/runs/<id>
   size_t steps = 0;
   bool resumed = false;
+  std::string resumed_from;      // the run id it continues, when resumed
 };
 
 struct AttemptStart {

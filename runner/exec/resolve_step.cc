@@ -16,6 +16,25 @@ using core::Value;
 
 std::string definition_hash(const std::string& text) { return core::stable_hash(text); }
 
+step_api::StepContext make_step_context(const model::Workflow& wf, const model::Step& step, const ResolvedStep& r,
+                                        int attempt, std::string attempt_dir, const StepServices& services) {
+  step_api::StepContext ctx;
+  ctx.workflow_file = wf.file;
+  ctx.step_id = step.id;
+  ctx.attempt = attempt;
+  ctx.with = r.with;
+  ctx.env = r.env;
+  ctx.working_directory = r.working_directory;
+  ctx.attempt_dir = std::move(attempt_dir);
+  ctx.log = services.log;
+  ctx.processes = services.processes;
+  ctx.http = services.http;
+  ctx.cancel = services.cancel;
+  ctx.clock = services.clock;
+  ctx.stop = services.stop;
+  return ctx;
+}
+
 namespace {
 
 // `working-directory` is relative to the workflow file's directory.

@@ -8,6 +8,7 @@
 #include "runner/core/expected.h"
 #include "runner/exec/contexts.h"
 #include "runner/model/workflow.h"
+#include "runner/core/clock.h"
 #include "runner/step_api/registry.h"
 
 namespace wf::exec {
@@ -26,6 +27,21 @@ core::Expected<ResolvedStep, std::string> resolve_step(const model::Workflow& wf
                                                        const step_api::Registry& registry, const RunValues& values,
                                                        const core::Value& steps_context, int attempt,
                                                        const std::map<std::string, std::string>& base_env);
+
+/// What a step type's StepContext is made of, apart from the resolved step.
+struct StepServices {
+  step_api::StepLog* log = nullptr;
+  services::ProcessRunner* processes = nullptr;
+  services::HttpClient* http = nullptr;
+  const core::CancelToken* cancel = nullptr;
+  core::Clock* clock = nullptr;
+  services::StopPolicy stop;
+};
+
+/// The one way a StepContext is made (an attempt of `wf run`, a preview of
+/// `wf plan`): the resolved step, its scratch directory and the services.
+step_api::StepContext make_step_context(const model::Workflow& wf, const model::Step& step, const ResolvedStep& r,
+                                        int attempt, std::string attempt_dir, const StepServices& services);
 
 /// A stable hash (hex) of a text, for definitions.
 std::string definition_hash(const std::string& text);

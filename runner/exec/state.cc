@@ -1,4 +1,3 @@
-#include "runner/core/strings.h"
 #include "runner/exec/state.h"
 
 #include <fcntl.h>
@@ -19,6 +18,7 @@
 #include <thread>
 
 #include "runner/core/json.h"
+#include "runner/core/strings.h"
 
 namespace wf::exec {
 
@@ -264,7 +264,32 @@ core::Expected<JournalState, std::string> read_journal(const std::string& path) 
   return state;
 }
 
-std::optional<std::string> find_resumable_run(const std::string& state_dir, const std::string& id) {
+std::string workflow_key(const std::string& file) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::absolute(file, ec), ec);
+  return p.lexically_normal().string();
+}
+
+namespace {
+
+// Whether the run in `dir` is one of the workflow's: its run_started event
+// names the same workflow_key (runs written before keys existed: the same
+// file name).
+bool run_of(const fs::path& dir, const std::string& key) {
+  std::ifstream in(dir / "journal.jsonl");
+  std::string line;
+  if (!std::getline(in, line)) return false;
+  auto v = core::parse_json(line);
+  if (!v || !v->is_object()) return false;
+  if (const Value* k = v->find("file_key"); k && k->is_string()) return k->as_string() == key;
+  const Value* f = v->find("file");
+  return f && f->is_string() && fs::path(f->as_string()).filename() == fs::path(key).filename();
+}
+
+}  // namespace
+
+std::optional<std::string> find_resumable_run(const std::string& state_dir, const std::string& id,
+                                              const std::string& workflow_key) {
   fs::path runs = fs::path(state_dir) / "runs";
   std::error_code ec;
   if (!id.empty()) {
@@ -284,7 +309,9 @@ std::optional<std::string> find_resumable_run(const std::string& state_dir, cons
   // the newest run: resuming it reports why.
   for (const auto& name : names) {
     fs::path journal = runs / name / "journal.jsonl";
-    if (fs::exists(journal, ec)) return (runs / name).string();
+    if (!fs::exists(journal, ec)) continue;
+    if (!workflow_key.empty() && !run_of(runs / name, workflow_key)) continue;
+    return (runs / name).string();
   }
   return std::nullopt;
 }
@@ -321,12 +348,14 @@ core::Expected<bool, std::string> write_file_atomic(const std::string& path, con
 
 // ---- lock ----------------------------------------------------------------
 
-core::Expected<std::unique_ptr<StateLock>, std::string> StateLock::acquire(const std::string& state_dir,
-                                                                           const std::string& run_id, bool wait) {
+core::Expected<std::unique_ptr<StateLock>, std::string> StateLock::acquire(
+    const std::string& state_dir, const std::string& run_id, bool wait, const std::string& name,
+    const std::function<void(const std::string&)>& waiting) {
   std::error_code ec;
-  fs::create_directories(state_dir, ec);
-  if (ec) return unexpected("cannot create " + state_dir + ": " + ec.message());
-  std::string path = (fs::path(state_dir) / "lock").string();
+  fs::path dir = name.empty() ? fs::path(state_dir) : fs::path(state_dir) / "locks";
+  fs::create_directories(dir, ec);
+  if (ec) return unexpected("cannot create " + dir.string() + ": " + ec.message());
+  std::string path = (dir / (name.empty() ? std::string("lock") : name + ".lock")).string();
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return unexpected("cannot open " + path + ": " + errno_text(errno));
 
@@ -347,7 +376,13 @@ core::Expected<std::unique_ptr<StateLock>, std::string> StateLock::acquire(const
                         "); wait for it to finish or pass --wait-lock");
     }
   }
-  if (err == EWOULDBLOCK) err = flock_retrying(fd, LOCK_EX);
+  if (err == EWOULDBLOCK) {
+    if (waiting) {
+      std::string holder = describe_holder(fd);
+      waiting("waiting for the lock on " + path + " (held by " + (holder.empty() ? "an unknown run" : holder) + ")");
+    }
+    err = flock_retrying(fd, LOCK_EX);
+  }
   if (err != 0) {
     ::close(fd);
     return unexpected("cannot lock " + path + ": " + errno_text(err));

@@ -3,6 +3,7 @@
 // per-attempt logs and report.json, plus the lock that keeps two runs off one
 // state directory. Everything written here is already masked.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -69,7 +70,14 @@ core::Expected<JournalState, std::string> read_journal(const std::string& path);
 /// --resume`), or state_dir/runs/<id> when `id` is given and exists.
 /// Directories without a journal are skipped; an unreadable journal counts
 /// as resumable, so resuming reports its error.
-std::optional<std::string> find_resumable_run(const std::string& state_dir, const std::string& id = "");
+/// With `workflow_key` (workflow_key() of the file), only runs of that
+/// workflow count: runs of another workflow in the same state directory are
+/// never resumed in its place.
+std::optional<std::string> find_resumable_run(const std::string& state_dir, const std::string& id = "",
+                                              const std::string& workflow_key = "");
+
+/// What identifies a workflow file's runs: its absolute, normalised path.
+std::string workflow_key(const std::string& file);
 
 /// Writes `content` to `path` atomically (temp file in the same directory,
 /// fsync, rename, fsync of the directory): readers see the old or the new
@@ -84,8 +92,13 @@ class StateLock {
   /// Creates state_dir if missing and locks it for `run_id`. Fails at once,
   /// naming the run that holds it, unless `wait`: then blocks until it is
   /// free. Locks conflict between separate acquire() calls even in one process.
-  static core::Expected<std::unique_ptr<StateLock>, std::string> acquire(const std::string& state_dir,
-                                                                         const std::string& run_id, bool wait);
+  /// The lock is per workflow: `name` ("deploy.yaml") names the lock file
+  /// (state_dir/locks/NAME.lock; "" means state_dir/lock), so two workflows
+  /// sharing a state directory run at the same time. While waiting, `waiting`
+  /// (if given) is called once with what the lock is waiting for.
+  static core::Expected<std::unique_ptr<StateLock>, std::string> acquire(
+      const std::string& state_dir, const std::string& run_id, bool wait, const std::string& name = "",
+      const std::function<void(const std::string&)>& waiting = {});
   ~StateLock();
   StateLock(const StateLock&) = delete;
   StateLock& operator=(const StateLock&) = delete;

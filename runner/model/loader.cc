@@ -210,7 +210,10 @@ LoadResult load_workflow_text(std::string_view text, const std::string& file, co
       wf.file = file;
       wf.dir = directory_of(file);
       if (wf.name.empty()) wf.name = stem_of(file);
-      if (result.diagnostics.empty()) result.workflow = std::move(wf);
+      if (result.diagnostics.empty())
+        result.workflow = std::move(wf);
+      else
+        result.partial = std::move(wf);
       result.warnings = std::move(cx.warnings);
       core::sort_diagnostics(result.warnings);
     }

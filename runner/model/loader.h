@@ -23,6 +23,10 @@ struct LoadOptions {
 
 struct LoadResult {
   std::optional<Workflow> workflow;   // set when there are no errors
+  /// What could be loaded despite errors (for checks that report more
+  /// errors in the same pass, such as graph::check); set whenever the file
+  /// parsed as a mapping.
+  std::optional<Workflow> partial;
   core::Diagnostics diagnostics;      // every error found, sorted by position
   core::Diagnostics warnings;         // problems that do not stop a run, sorted by position
 };

@@ -58,9 +58,9 @@ std::string format_seconds(core::Millis d) {
 
 std::string run_started_text(const exec::RunStart& start) {
   std::string text = "wf: ";
-  text += start.resumed ? "resuming run " : "run ";
-  text += start.run_id + " of " + one_line(start.workflow) + " (" + std::to_string(start.steps) +
+  text += "run " + start.run_id + " of " + one_line(start.workflow) + " (" + std::to_string(start.steps) +
           (start.steps == 1 ? " step" : " steps") + ")";
+  if (start.resumed) text += ", resuming run " + (start.resumed_from.empty() ? "?" : one_line(start.resumed_from));
   if (!start.run_dir.empty()) text += ", state in " + one_line(start.run_dir);
   return text;
 }

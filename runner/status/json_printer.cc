@@ -34,7 +34,8 @@ void JsonPrinter::run_started(const exec::RunStart& start) {
                      {"file", start.file},
                      {"run_dir", start.run_dir},
                      {"steps", static_cast<long long>(start.steps)},
-                     {"resumed", start.resumed}});
+                     {"resumed", start.resumed},
+                     {"resumed_from", start.resumed ? Value(start.resumed_from) : Value()}});
 }
 
 void JsonPrinter::attempt_started(const exec::AttemptStart& start) {

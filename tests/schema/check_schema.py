@@ -309,6 +309,14 @@ steps:
 steps:
   a: { uses: run, with: { shell: sh } }
 """),
+    ("a step type's unknown with key (from the registry's declared parameters)", """
+steps:
+  a: { uses: terraform, with: { dir: tf, anything: [1, 2] } }
+"""),
+    ("a step type's missing required parameter", """
+steps:
+  a: { uses: terraform, with: { action: plan } }
+"""),
     ("run step with an unknown with key", """
 steps:
   a: { run: echo, with: { scirpt: echo } }
@@ -398,7 +406,7 @@ steps:
     uses: run
     with: { script: echo, shell: bash }
     retry: { limit: 3, when: [failure], backoff: { delay: 1m30s, factor: 1, max-delay: 10m } }
-  d: { uses: terraform, with: { dir: tf, vars: { n: 1 }, anything: [1, 2] } }
+  d: { uses: terraform, with: { dir: tf, vars: { n: 1 } } }
   _e-1: { run: echo, with: { shell: sh }, env: { X: "${{ steps.a.outputs.x }}" } }
 outputs:
   day: ${{ inputs.day }}

@@ -49,7 +49,7 @@ class FakeStep : public step_api::StepType {
     schema_.params = {p("fail", core::ParamType::kNumber), p("class", core::ParamType::kString),
                       p("retry-after", core::ParamType::kNumber), p("outputs", core::ParamType::kMap),
                       p("hold", core::ParamType::kBool), p("wait-cancel", core::ParamType::kBool),
-                      p("value", core::ParamType::kAny)};
+                      p("value", core::ParamType::kAny), p("sleep", core::ParamType::kNumber)};
   }
   const core::StepSchema& schema() const override { return schema_; }
 
@@ -72,6 +72,10 @@ class FakeStep : public step_api::StepType {
       --r_.running;
     }
     if (ctx.param_bool("wait-cancel")) ctx.cancel->sleep_for(std::chrono::seconds(30));
+    // Work that takes `sleep` ms of virtual time, as a step type waits: on
+    // the context's clock and cancel token.
+    if (ctx.param("sleep").is_number())
+      ctx.clock->sleep_for(core::Millis(static_cast<long long>(ctx.param("sleep").as_number())), *ctx.cancel);
     if (ctx.cancel->cancelled()) return step_api::StepResult::failure(core::FailureClass::kCancelled, "cancelled");
     const Value& fail = ctx.param("fail");
     if (fail.is_number() && attempt <= fail.as_number()) {
@@ -395,4 +399,46 @@ TEST_CASE("executor: --only runs the named steps and what they need", "[exec]") 
   CHECK(end.exit_code == 0);
   CHECK(h.record.started == std::vector<std::string>{"a", "b"});
   CHECK(Harness::step(end, "c").reason == "not selected by --only");
+}
+
+TEST_CASE("executor: a timeout stops an attempt on the injected clock and names the limit", "[exec]") {
+  Harness h;
+  auto t0 = h.clock.now();
+  auto end = h.run(R"(steps:
+  slow: { uses: fake, timeout: 2s, with: { sleep: 10000 } }
+)");
+  CHECK(end.exit_code == 1);
+  const auto& slow = Harness::step(end, "slow");
+  CHECK(slow.outcome == exec::Outcome::kFailure);
+  CHECK(slow.reason == "timed out after 2s (timeout)");
+  CHECK(h.clock.now() - t0 == core::Clock::Duration(std::chrono::seconds(2)));  // virtual: the test did not wait
+}
+
+TEST_CASE("executor: timeout-total bounds all attempts and is named when it fires", "[exec]") {
+  Harness h;
+  auto end = h.run(R"(steps:
+  flaky:
+    uses: fake
+    timeout-total: 5s
+    retry: { limit: 10, backoff: { delay: 100ms, factor: 1 } }
+    with: { fail: 99, class: transient, sleep: 2000 }
+)");
+  const auto& flaky = Harness::step(end, "flaky");
+  CHECK(flaky.outcome == exec::Outcome::kFailure);
+  CHECK(flaky.attempts >= 2);
+  CHECK(flaky.attempts <= 3);
+  CHECK_THAT(flaky.reason, Catch::Contains("timeout-total"));
+}
+
+TEST_CASE("executor: many independent steps run on a bounded pool of workers", "[exec]") {
+  for (int jobs : {1, 2, 8}) {
+    Harness h;
+    h.options.jobs = jobs;
+    std::string yaml = "steps:\n";
+    for (int i = 0; i < 200; ++i) yaml += "  s" + std::to_string(i) + ": { uses: fake }\n";
+    auto end = h.run(yaml);
+    CHECK(end.exit_code == 0);
+    CHECK(h.record.started.size() == 200);
+    CHECK(h.record.max_running <= jobs);
+  }
 }

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The sanitizer runs of the test suite (part of scripts/test.sh, so of CI):
+#   build-asan: AddressSanitizer + UndefinedBehaviorSanitizer, the unit and the
+#               end-to-end (integration) tests, with the sanitized wf binary;
+#   build-tsan: ThreadSanitizer, the scheduler, clock/cancellation, process
+#               runner and step-type tests.
+# Any report fails the test that caused it. -O1 without debug info keeps the
+# two extra builds short; ccache keeps rebuilds shorter.
+# Usage: scripts/sanitizers.sh [asan|tsan]...   (default: both)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CCACHE_BASEDIR="$PWD"
+variants=("$@")
+((${#variants[@]})) || variants=(asan tsan)
+
+configure() {  # DIR SANITIZERS
+  cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1" -DWF_SANITIZE="$2" >/dev/null
+}
+
+for v in "${variants[@]}"; do
+  case "$v" in
+    asan)
+      echo "sanitizers: AddressSanitizer + UndefinedBehaviorSanitizer (build-asan)"
+      configure build-asan address,undefined
+      cmake --build build-asan -j "$(nproc)"
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
+      UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        ctest --test-dir build-asan --output-on-failure -j "$(nproc)" -L 'unit|integration' --timeout 600
+      ;;
+    tsan)
+      echo "sanitizers: ThreadSanitizer (build-tsan)"
+      configure build-tsan thread
+      cmake --build build-tsan -j "$(nproc)" --target wf core_test executor_test exec_state_test adapters_test \
+        terraform_test gh_dispatch_test kubectl_apply_test
+      TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/scripts/tsan.supp" \
+        ctest --test-dir build-tsan --output-on-failure -j "$(nproc)" --timeout 600 \
+        -R '^(executor|clock|cancel|process runner|terraform|gh-dispatch|kubectl-apply)' -LE kube
+      ;;
+    *) echo "sanitizers: unknown variant '$v' (asan, tsan)" >&2; exit 2 ;;
+  esac
+done
