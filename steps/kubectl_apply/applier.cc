@@ -25,6 +25,8 @@ std::string file_name(int index) {
 // discovery usually follows within a second), then at most every 2 s.
 constexpr Millis kFirstBackoff{250};
 constexpr Millis kMaxBackoff{2000};
+// Below this much time before the deadline another round is not worth starting.
+constexpr Millis kMinLastRound{300};
 
 std::string plural(size_t n, const std::string& word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
@@ -218,16 +220,20 @@ std::optional<Failure> Applier::apply(const std::vector<int>& indices, const std
     // kubectl trusts its discovery cache for a kind it has seen: ask the
     // server afresh next round.
     if (stale_discovery) kubectl_.forget_discovery();
-    if (Clock::now() + backoff >= kubectl_.deadline()) {
+    // Retry until the deadline: the last wait is cut short so the final
+    // round runs just before it (CRDs that become ready in the last second count).
+    auto left = std::chrono::duration_cast<Millis>(kubectl_.deadline() - Clock::now());
+    if (left < kMinLastRound) {
       attribute(round);
       return failure_of(round, core::FailureClass::kTransient, still);
     }
+    Millis wait = std::min(backoff, left - kMinLastRound);
     const KubectlError& e = round.errors.front();
     std::string who = e.file_index >= 0 ? object_ref(all_[e.file_index], all_, settings_.namespace_) : "an object";
     kubectl_.ctx().log->info(plural(pending.size(), "object") + " not ready yet (" + who + ": " +
-                             kubectl_message(e.text) + "); retrying in " + core::format_duration(backoff));
+                             kubectl_message(e.text) + "); retrying in " + core::format_duration(wait));
     not_ready = round;
-    if (!kubectl_.ctx().cancel->sleep_for(backoff))
+    if (!kubectl_.ctx().cancel->sleep_for(wait))
       return Failure{core::FailureClass::kCancelled, "cancelled while waiting to retry"};
     backoff = std::min(backoff * 2, kMaxBackoff);
   }
