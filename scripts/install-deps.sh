@@ -9,6 +9,8 @@ packages=(
   libboost1.81-dev catch2 nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   # tests: JSON Schema validation of the workflow files, DOT rendering
   python3 python3-jsonschema python3-yaml graphviz
+  # tests: proof that the git step never starts a git process
+  strace
 )
 
 missing=()

@@ -7,7 +7,8 @@
   X(run)                         \
   X(terraform)                   \
   X(kubectl_apply)               \
-  X(gh_dispatch)
+  X(gh_dispatch)                 \
+  X(git)
 
 #include "steps/builtin_steps.h"
 

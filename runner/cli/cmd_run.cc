@@ -10,6 +10,7 @@
 #include <ostream>
 #include <thread>
 
+#include "runner/adapters/git_repo.h"
 #include "runner/adapters/http_client.h"
 #include "runner/adapters/orphans.h"
 #include "runner/adapters/process_runner.h"
@@ -122,11 +123,13 @@ int cmd_run(const Env& env, const RunArgs& args) {
   SignalWatcher signals(cancel, &hard_cancel);  // before any thread starts
   auto processes = adapters::make_process_runner();
   auto http = adapters::make_http_client();
+  auto git = adapters::make_git_repo();
 
   exec::ExecutorDeps deps;
   deps.registry = &env.registry;
   deps.processes = processes.get();
   deps.http = http.get();
+  deps.git = git.get();
   deps.clock = &core::SystemClock::instance();
   deps.observers = {observers.primary.get()};
   deps.masker = &masker;

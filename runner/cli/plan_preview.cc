@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "runner/adapters/git_repo.h"
 #include "runner/adapters/http_client.h"
 #include "runner/adapters/process_runner.h"
 #include "runner/cli/workflow_file.h"
@@ -40,7 +41,8 @@ class BufferLog : public step_api::StepLog {
 PlanPreviewer::PlanPreviewer(const step_api::Registry& registry, const model::Workflow& wf, exec::RunValues values,
                              core::SecretMasker& masker, const core::CancelToken& cancel)
     : registry_(registry), wf_(wf), values_(std::move(values)), masker_(masker), cancel_(cancel),
-      processes_(adapters::make_process_runner()), http_(adapters::make_http_client()) {
+      processes_(adapters::make_process_runner()), http_(adapters::make_http_client()),
+      git_(adapters::make_git_repo()) {
   std::string tmpl = (fs::temp_directory_path() / "wf-plan-XXXXXX").string();
   if (mkdtemp(tmpl.data())) scratch_ = tmpl;
 }
@@ -68,7 +70,7 @@ PreviewOutcome PlanPreviewer::preview(const model::Step& step) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   BufferLog log(masker_);
-  exec::StepServices services{&log, processes_.get(), http_.get(), &cancel_, &core::SystemClock::instance(),
+  exec::StepServices services{&log, processes_.get(), http_.get(), git_.get(), &cancel_, &core::SystemClock::instance(),
                               default_stop_policy()};
   step_api::StepContext ctx = exec::make_step_context(wf_, step, *resolved, 1, dir, services);
   std::optional<step_api::StepPreview> p;

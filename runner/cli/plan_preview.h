@@ -9,6 +9,7 @@
 #include "runner/core/secret_masker.h"
 #include "runner/exec/contexts.h"
 #include "runner/model/workflow.h"
+#include "runner/services/git_repo.h"
 #include "runner/services/http_client.h"
 #include "runner/services/process_runner.h"
 #include "runner/step_api/registry.h"
@@ -43,6 +44,7 @@ class PlanPreviewer {
   const core::CancelToken& cancel_;
   std::unique_ptr<services::ProcessRunner> processes_;
   std::unique_ptr<services::HttpClient> http_;
+  std::unique_ptr<services::GitRepo> git_;
   std::string scratch_;
 };
 

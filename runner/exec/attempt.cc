@@ -69,7 +69,8 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
   std::unique_ptr<core::Timer> watchdog;
   if (deadline) watchdog = clock.call_at(deadline->at, [&] { attempt_cancel.cancel(); });
 
-  StepServices services{&log, run.deps->processes, run.deps->http, &attempt_cancel, &clock, run.options->stop};
+  StepServices services{&log, run.deps->processes, run.deps->http, run.deps->git, &attempt_cancel, &clock,
+                        run.options->stop};
   step_api::StepContext ctx = make_step_context(*run.wf, step, p, attempt, attempt_dir, services);
   ctx.env["WF_RUN_ID"] = run.values.run_id;
   ctx.env["WF_STEP"] = step.id;

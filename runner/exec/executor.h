@@ -13,6 +13,7 @@
 #include "runner/core/clock.h"
 #include "runner/exec/observer.h"
 #include "runner/model/workflow.h"
+#include "runner/services/git_repo.h"
 #include "runner/services/http_client.h"
 #include "runner/services/process_runner.h"
 #include "runner/step_api/registry.h"
@@ -42,6 +43,7 @@ struct ExecutorDeps {
   const step_api::Registry* registry = nullptr;
   services::ProcessRunner* processes = nullptr;
   services::HttpClient* http = nullptr;
+  services::GitRepo* git = nullptr;
   Clock* clock = nullptr;
   std::vector<RunObserver*> observers;
   core::SecretMasker* masker = nullptr;

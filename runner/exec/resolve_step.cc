@@ -29,6 +29,7 @@ step_api::StepContext make_step_context(const model::Workflow& wf, const model::
   ctx.log = services.log;
   ctx.processes = services.processes;
   ctx.http = services.http;
+  ctx.git = services.git;
   ctx.cancel = services.cancel;
   ctx.clock = services.clock;
   ctx.stop = services.stop;

@@ -33,6 +33,7 @@ struct StepServices {
   step_api::StepLog* log = nullptr;
   services::ProcessRunner* processes = nullptr;
   services::HttpClient* http = nullptr;
+  services::GitRepo* git = nullptr;
   const core::CancelToken* cancel = nullptr;
   core::Clock* clock = nullptr;
   services::StopPolicy stop;

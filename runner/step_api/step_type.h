@@ -14,6 +14,7 @@
 #include "runner/core/failure.h"
 #include "runner/core/param_spec.h"
 #include "runner/core/value.h"
+#include "runner/services/git_repo.h"
 #include "runner/services/http_client.h"
 #include "runner/services/process_runner.h"
 
@@ -55,6 +56,7 @@ struct StepContext {
   StepLog* log = nullptr;
   services::ProcessRunner* processes = nullptr;
   services::HttpClient* http = nullptr;
+  services::GitRepo* git = nullptr;            // git repositories (libgit2), for the `git` step type
   const core::CancelToken* cancel = nullptr;    // cancelled on timeout, Ctrl-C or fail-fast
   /// Time: every wait a step type makes (polls, rate limits) goes through it,
   /// on `cancel`, so tests run it on virtual time.

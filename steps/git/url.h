@@ -1,0 +1,26 @@
+#pragma once
+// Remote URLs as the git step shows and stores them: never with credentials.
+
+#include <string>
+
+namespace wf::steps::git {
+
+struct SplitUrl {
+  std::string url;       // without user-info
+  std::string username;  // "" when none
+  std::string password;  // "" when none
+};
+
+/// "https://user:tok@host/x.git" -> {"https://host/x.git", "user", "tok"}.
+/// Strings without "://" (paths, scp-like) come back unchanged.
+SplitUrl split_credentials(const std::string& url);
+
+/// Whether `repo` is a URL (scheme:// or scp-like user@host:path) rather than
+/// a local path.
+bool is_url(const std::string& repo);
+
+/// The folder a clone of `repo` gets by default: its last path segment
+/// without ".git" ("" when there is none).
+std::string default_dir(const std::string& repo);
+
+}  // namespace wf::steps::git
