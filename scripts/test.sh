@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, build wf and run every
 # test (unit, integration, ...) with CTest. Extra arguments go to ctest
-# (e.g. `scripts/test.sh -L unit`).
+# (e.g. `scripts/test.sh -L unit`); without arguments the suite then runs again
+# under AddressSanitizer + UBSan and ThreadSanitizer (scripts/sanitizers.sh;
+# WF_SANITIZERS=0 skips them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/kube-apiserver/build.sh
 scripts/build.sh
 ctest --test-dir "${WF_BUILD_DIR:-build}" --output-on-failure -j "$(nproc)" "$@"
+if (($# == 0)) && [[ "${WF_SANITIZERS:-1}" != 0 ]]; then
+  scripts/sanitizers.sh
+fi

@@ -1,13 +1,13 @@
 #include "runner/expr/hash_files.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <array>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <system_error>
+
+#include "runner/core/hash.h"
 
 namespace wf::expr {
 
@@ -145,26 +145,18 @@ std::vector<Pattern> compile_patterns(const std::vector<std::string>& args, cons
   return out;
 }
 
-struct Digest {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> bytes{};
-  unsigned int size = 0;
-};
-
-using MdCtx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
-
-bool sha256_file(const fs::path& file, Digest& out) {
+bool sha256_file(const fs::path& file, core::Sha256::Digest& out) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return false;
-  MdCtx ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return false;
+  core::Sha256 sha;
   std::array<char, 1 << 16> buf;
   while (in) {
     in.read(buf.data(), buf.size());
-    if (in.gcount() > 0 && EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(in.gcount())) != 1)
-      return false;
+    if (in.gcount() > 0) sha.update(std::string_view(buf.data(), static_cast<size_t>(in.gcount())));
   }
   if (in.bad()) return false;
-  return EVP_DigestFinal_ex(ctx.get(), out.bytes.data(), &out.size) == 1;
+  out = sha.finish();
+  return true;
 }
 
 }  // namespace
@@ -203,21 +195,13 @@ core::Expected<std::string, std::string> hash_files(const std::string& root_dir,
                                         segments[b].end());
   });
 
-  MdCtx outer(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  if (!outer || EVP_DigestInit_ex(outer.get(), EVP_sha256(), nullptr) != 1) return core::unexpected("hashFiles: SHA-256 unavailable");
+  core::Sha256 outer;
   for (size_t f : selected) {
-    Digest d;
+    core::Sha256::Digest d;
     if (!sha256_file(root / files[f], d)) return core::unexpected("hashFiles: cannot read '" + files[f] + "'");
-    EVP_DigestUpdate(outer.get(), d.bytes.data(), d.size);
+    outer.update(d);
   }
-  Digest total;
-  EVP_DigestFinal_ex(outer.get(), total.bytes.data(), &total.size);
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < total.size; ++i) {
-    hex += kHex[total.bytes[i] >> 4];
-    hex += kHex[total.bytes[i] & 0xF];
-  }
+  std::string hex = core::Sha256::hex(outer.finish());
   return hex;
 }
 

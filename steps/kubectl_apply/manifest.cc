@@ -1,13 +1,12 @@
 #include "steps/kubectl_apply/manifest.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <filesystem>
 
 #include "runner/core/strings.h"
+#include "runner/step_api/yaml.h"
 
 namespace wf::steps::kubectl_apply {
 
@@ -79,80 +78,36 @@ std::vector<Chunk> split_documents(std::string_view text) {
   return chunks;
 }
 
-std::string scalar_at(const YAML::Node& map, const char* key) {
-  YAML::Node v = map[key];
-  return v && v.IsScalar() ? v.Scalar() : std::string();
-}
-
-bool is_null_plain(const YAML::Node& n) {
-  static constexpr std::array<std::string_view, 5> kNulls = {"", "~", "null", "Null", "NULL"};
-  return n.Tag() == "?" && std::find(kNulls.begin(), kNulls.end(), n.Scalar()) != kNulls.end();
-}
-
-// Writes a node back as YAML keeping what its scalars mean: a scalar that was
-// quoted (tag "!") stays a string even if it looks like a number or a bool.
-void emit(YAML::Emitter& out, const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      out << YAML::Null;
-      break;
-    case YAML::NodeType::Scalar:
-      if (n.Tag() == "!" || n.Tag() == "tag:yaml.org,2002:str")
-        out << YAML::DoubleQuoted << n.Scalar();
-      else if (is_null_plain(n))
-        out << YAML::Null;
-      else
-        out << n.Scalar();
-      break;
-    case YAML::NodeType::Sequence:
-      out << YAML::BeginSeq;
-      for (const auto& item : n) emit(out, item);
-      out << YAML::EndSeq;
-      break;
-    case YAML::NodeType::Map:
-      out << YAML::BeginMap;
-      for (const auto& kv : n) {
-        out << YAML::Key;
-        emit(out, kv.first);
-        out << YAML::Value;
-        emit(out, kv.second);
-      }
-      out << YAML::EndMap;
-      break;
-  }
-}
+using step_api::YamlNode;
 
 // Fills the identity of one object; an error names what is missing.
-std::string describe(const YAML::Node& node, Manifest& m) {
-  if (!node.IsMap()) return "is not a Kubernetes object (a YAML mapping)";
-  m.api_version = scalar_at(node, "apiVersion");
-  m.kind = scalar_at(node, "kind");
+std::string describe(const YamlNode& node, Manifest& m) {
+  if (!node.is_map()) return "is not a Kubernetes object (a YAML mapping)";
+  m.api_version = node.scalar_at("apiVersion");
+  m.kind = node.scalar_at("kind");
   if (m.api_version.empty()) return "has no apiVersion";
   if (m.kind.empty()) return "has no kind";
-  YAML::Node meta = node["metadata"];
-  if (meta && meta.IsMap()) {
-    m.name = scalar_at(meta, "name");
-    m.namespace_ = scalar_at(meta, "namespace");
+  if (const YamlNode* meta = node.find("metadata"); meta && meta->is_map()) {
+    m.name = meta->scalar_at("name");
+    m.namespace_ = meta->scalar_at("namespace");
   }
   if (m.name.empty())
     return m.kind + " has no metadata.name (kubectl apply cannot apply generateName objects)";
   if (m.is_crd()) {
-    YAML::Node spec = node["spec"];
-    if (spec && spec.IsMap()) {
-      m.crd_group = scalar_at(spec, "group");
-      if (YAML::Node names = spec["names"]; names && names.IsMap()) m.crd_kind = scalar_at(names, "kind");
-      m.crd_cluster_scoped = scalar_at(spec, "scope") == "Cluster";
+    if (const YamlNode* spec = node.find("spec"); spec && spec->is_map()) {
+      m.crd_group = spec->scalar_at("group");
+      if (const YamlNode* names = spec->find("names"); names && names->is_map()) m.crd_kind = names->scalar_at("kind");
+      m.crd_cluster_scoped = spec->scalar_at("scope") == "Cluster";
     }
   }
   return {};
 }
 
-bool is_list(const YAML::Node& node) {
-  if (!node.IsMap()) return false;
-  std::string kind = scalar_at(node, "kind");
-  YAML::Node items = node["items"];
-  return kind.size() >= 4 && kind.compare(kind.size() - 4, 4, "List") == 0 && items && items.IsSequence();
+bool is_list(const YamlNode& node) {
+  if (!node.is_map()) return false;
+  std::string kind = node.scalar_at("kind");
+  const YamlNode* items = node.find("items");
+  return kind.size() >= 4 && kind.compare(kind.size() - 4, 4, "List") == 0 && items && items->is_sequence();
 }
 
 }  // namespace
@@ -161,16 +116,15 @@ core::Expected<std::vector<Manifest>, std::string> split_manifests(std::string_v
   std::vector<Manifest> out;
   int document = 0;
   for (const Chunk& chunk : split_documents(text)) {
-    YAML::Node node;
-    try {
-      node = YAML::Load(chunk.text);
-    } catch (const YAML::Exception& e) {
-      // yaml-cpp may point just past the end (an unclosed bracket): the last line then.
+    auto parsed = step_api::parse_yaml(chunk.text);
+    if (!parsed) {
+      // The parser may point just past the end (an unclosed bracket): the last line then.
       int last = static_cast<int>(std::count(chunk.text.begin(), chunk.text.end(), '\n')) - 1;
-      int line = chunk.first_line + (e.mark.is_null() ? 0 : std::clamp(e.mark.line, 0, std::max(last, 0)));
-      return core::unexpected(source + ":" + std::to_string(line) + ": invalid YAML: " + e.msg);
+      int line = chunk.first_line + std::clamp(parsed.error().line, 0, std::max(last, 0));
+      return core::unexpected(source + ":" + std::to_string(line) + ": invalid YAML: " + parsed.error().message);
     }
-    if (!node || node.IsNull() || (node.IsMap() && node.size() == 0)) continue;
+    const YamlNode& node = *parsed;
+    if (node.is_null() || (node.is_map() && node.entries.empty())) continue;
     ++document;
     std::string at = source + ":" + std::to_string(chunk.content_line) + " (document " + std::to_string(document) + ")";
     if (!is_list(node)) {
@@ -184,18 +138,16 @@ core::Expected<std::vector<Manifest>, std::string> split_manifests(std::string_v
       continue;
     }
     int item = 0;
-    for (const auto& child : node["items"]) {
+    for (const YamlNode& child : node.find("items")->items) {
       ++item;
       Manifest m;
       m.source = source;
       m.document = document;
       m.item = item;
-      m.line = child.Mark().is_null() ? chunk.content_line : chunk.first_line + child.Mark().line;
+      m.line = chunk.first_line + child.line;
       if (std::string err = describe(child, m); !err.empty())
         return core::unexpected(at + ", item " + std::to_string(item) + ": " + err);
-      YAML::Emitter e;
-      emit(e, child);
-      m.text = std::string(e.c_str()) + "\n";
+      m.text = step_api::emit_yaml(child) + "\n";
       out.push_back(std::move(m));
     }
   }

@@ -1,7 +1,7 @@
 #pragma once
 // The Kubernetes objects a kubectl-apply step applies: its sources split into
 // documents, each remembering where it came from so that an error names it.
-// yaml-cpp stays inside manifest.cc.
+// YAML is read through step_api/yaml.h.
 
 #include <string>
 #include <string_view>
