@@ -128,114 +128,134 @@ bool before_sending(CURLcode code) {
   }
 }
 
+using CurlHeaders = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
+
+CurlHeaders header_list(const HttpRequest& request) {
+  curl_slist* list = nullptr;
+  for (const auto& [k, v] : request.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
+  // curl would add "Expect: 100-continue" to larger POSTs; GitHub does not need the extra round trip.
+  list = curl_slist_append(list, "Expect:");
+  return CurlHeaders(list, curl_slist_free_all);
+}
+
+// Sets every option of one request; false when this libcurl refuses one.
+bool configure(CURL* e, const HttpRequest& request, curl_slist* headers, Transfer& transfer, char* error) {
+  bool ok = true;
+  auto set = [&](CURLoption option, auto value) { ok = ok && curl_easy_setopt(e, option, value) == CURLE_OK; };
+  set(CURLOPT_URL, request.url.c_str());
+  set(CURLOPT_PROTOCOLS_STR, "http,https");
+  set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  set(CURLOPT_FOLLOWLOCATION, 1L);
+  set(CURLOPT_MAXREDIRS, 5L);
+  set(CURLOPT_NOSIGNAL, 1L);
+  set(CURLOPT_HTTPHEADER, headers);
+  if (request.method == "GET") {
+    set(CURLOPT_HTTPGET, 1L);
+  } else if (request.method == "HEAD") {
+    set(CURLOPT_NOBODY, 1L);
+  } else {
+    set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    set(CURLOPT_POSTFIELDS, request.body.c_str());
+    // POST is what POSTFIELDS implies; any other method is named (and kept across redirects).
+    if (request.method != "POST") set(CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  long total_ms = std::max<long>(1, static_cast<long>(request.timeout.count()));
+  set(CURLOPT_TIMEOUT_MS, total_ms);
+  set(CURLOPT_CONNECTTIMEOUT_MS, std::min<long>(total_ms, 15000));
+  set(CURLOPT_ACCEPT_ENCODING, "");  // whatever this curl decodes
+  set(CURLOPT_WRITEFUNCTION, on_body);
+  set(CURLOPT_WRITEDATA, &transfer);
+  set(CURLOPT_HEADERFUNCTION, on_header);
+  set(CURLOPT_HEADERDATA, &transfer);
+  set(CURLOPT_NOPROGRESS, 0L);
+  set(CURLOPT_XFERINFOFUNCTION, on_progress);
+  set(CURLOPT_XFERINFODATA, &transfer);
+  set(CURLOPT_ERRORBUFFER, error);
+  return ok;
+}
+
+// Runs the transfer on a multi handle so that a cancel wakes it at once.
+CURLcode perform(CURLM* multi, CURL* e, const core::CancelToken& cancel) {
+  if (curl_multi_add_handle(multi, e) != CURLM_OK) return CURLE_FAILED_INIT;
+  auto waker = std::make_shared<Waker>();
+  waker->multi = multi;
+  CURLcode result = CURLE_OK;
+  {
+    core::CancelRegistration wake_on_cancel(cancel, [waker] { waker->wake(); });
+    for (bool done = false; !done;) {
+      int running = 0;
+      if (curl_multi_perform(multi, &running) != CURLM_OK) {
+        result = CURLE_FAILED_INIT;
+        break;
+      }
+      int left = 0;
+      while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+        if (msg->msg == CURLMSG_DONE) {
+          result = msg->data.result;
+          done = true;
+        }
+      }
+      if (done) break;
+      if (cancel.cancelled()) {
+        result = CURLE_ABORTED_BY_CALLBACK;
+        break;
+      }
+      curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
+    }
+    waker->detach();
+  }
+  curl_multi_remove_handle(multi, e);
+  return result;
+}
+
+// Fills in how a transfer that did not complete failed.
+void describe_failure(CURL* e, CURLcode result, const Transfer& transfer, const char* error,
+                      const core::CancelToken& cancel, HttpResponse& response) {
+  long request_size = 0;
+  if (curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &request_size) != CURLE_OK) request_size = 0;
+  response.request_sent = request_size > 0 && !before_sending(result);
+  if (cancel.cancelled() && result == CURLE_ABORTED_BY_CALLBACK) {
+    response.cancelled = true;
+    response.error = "cancelled";
+  } else if (transfer.too_large) {
+    response.error = "answer larger than " + std::to_string(kMaxBody >> 20) + " MiB";
+  } else {
+    response.error = error[0] ? std::string(error) : std::string(curl_easy_strerror(result));
+  }
+  response.headers.clear();
+  response.body.clear();
+}
+
 class CurlHttpClient : public services::HttpClient {
  public:
   HttpResponse send(const HttpRequest& request, const core::CancelToken& cancel) override {
     HttpResponse response;
+    response.request_sent = false;
     if (cancel.cancelled()) {
       response.error = "cancelled";
       response.cancelled = true;
-      response.request_sent = false;
       return response;
     }
     SigpipeBlock no_sigpipe;
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy(curl_easy_init(), curl_easy_cleanup);
     std::unique_ptr<CURLM, decltype(&curl_multi_cleanup)> multi(curl_multi_init(), curl_multi_cleanup);
-    if (!easy || !multi) {
-      response.error = "cannot initialise libcurl";
-      response.request_sent = false;
-      return response;
-    }
-    curl_slist* list = nullptr;
-    for (const auto& [k, v] : request.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
-    // curl would add "Expect: 100-continue" to larger POSTs; GitHub does not need the extra round trip.
-    list = curl_slist_append(list, "Expect:");
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(list, curl_slist_free_all);
-
+    CurlHeaders headers = header_list(request);
     Transfer transfer{&response, &cancel};
-    CURL* e = easy.get();
-    curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers.get());
-    if (request.method == "GET") {
-      curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-    } else if (request.method == "HEAD") {
-      curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-    } else {
-      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-      curl_easy_setopt(e, CURLOPT_POSTFIELDS, request.body.c_str());
-      // POST is what POSTFIELDS implies; any other method is named (and kept across redirects).
-      if (request.method != "POST") curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    }
-    long total_ms = std::max<long>(1, static_cast<long>(request.timeout.count()));
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, total_ms);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, std::min<long>(total_ms, 15000));
-    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // whatever this curl decodes
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, &transfer);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, &transfer);
-    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(e, CURLOPT_XFERINFODATA, &transfer);
     char error[CURL_ERROR_SIZE] = {0};
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, error);
-
-    curl_multi_add_handle(multi.get(), e);
-    auto waker = std::make_shared<Waker>();
-    waker->multi = multi.get();
-    CURLcode result = CURLE_OK;
-    {
-      core::CancelRegistration wake_on_cancel(cancel, [waker] { waker->wake(); });
-      bool done = false;
-      while (!done) {
-        int running = 0;
-        if (curl_multi_perform(multi.get(), &running) != CURLM_OK) {
-          result = CURLE_FAILED_INIT;
-          break;
-        }
-        int left = 0;
-        while (CURLMsg* msg = curl_multi_info_read(multi.get(), &left)) {
-          if (msg->msg == CURLMSG_DONE) {
-            result = msg->data.result;
-            done = true;
-          }
-        }
-        if (done) break;
-        if (cancel.cancelled()) {
-          result = CURLE_ABORTED_BY_CALLBACK;
-          break;
-        }
-        curl_multi_poll(multi.get(), nullptr, 0, 1000, nullptr);
-      }
-      waker->detach();
-    }
-    curl_multi_remove_handle(multi.get(), e);
-
-    if (result == CURLE_OK) {
-      long status = 0;
-      curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-      response.transport_ok = true;
-      response.status = static_cast<int>(status);
+    if (!easy || !multi || !headers || !configure(easy.get(), request, headers.get(), transfer, error)) {
+      response.error = "cannot set up libcurl for " + request.method + " " + request.url;
       return response;
     }
-    long request_size = 0;
-    curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &request_size);
-    response.request_sent = request_size > 0 && !before_sending(result);
-    if (cancel.cancelled() && (result == CURLE_ABORTED_BY_CALLBACK)) {
-      response.cancelled = true;
-      response.error = "cancelled";
-    } else if (transfer.too_large) {
-      response.error = "answer larger than " + std::to_string(kMaxBody >> 20) + " MiB";
-    } else {
-      response.error = error[0] ? std::string(error) : std::string(curl_easy_strerror(result));
+    CURLcode result = perform(multi.get(), easy.get(), cancel);
+    if (result != CURLE_OK) {
+      describe_failure(easy.get(), result, transfer, error, cancel, response);
+      return response;
     }
-    response.headers.clear();
-    response.body.clear();
+    long status = 0;
+    curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    response.transport_ok = true;
+    response.request_sent = true;
+    response.status = static_cast<int>(status);
     return response;
   }
 };
