@@ -48,6 +48,94 @@ std::string first_few(const std::vector<T>& items, F name) {
 
 std::string plural(size_t n, const std::string& word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
+// The remote branch to compare with: given, else the upstream, else the same name.
+struct Target {
+  std::string remote, branch, remote_ref, shown_remote, where;
+};
+
+core::Expected<Target, std::string> target_of(const StepContext& ctx, const services::GitInfo& info) {
+  auto upstream = ctx.git->upstream(info.workdir);
+  Target t;
+  t.remote = ctx.param_string("remote");
+  if (t.remote.empty()) t.remote = upstream ? upstream->first : "origin";
+  t.branch = ctx.param_string("branch");
+  if (t.branch.empty() && upstream && upstream->first == t.remote) t.branch = upstream->second;
+  if (t.branch.empty()) t.branch = info.branch;
+  if (t.branch.empty()) return core::unexpected(std::string("HEAD is detached and has no upstream: give `branch`"));
+  if (t.branch.rfind("refs/heads/", 0) == 0) t.branch = t.branch.substr(11);
+  t.remote_ref = "refs/heads/" + t.branch;
+  auto url = ctx.git->remote_url(info.workdir, t.remote);
+  t.shown_remote = url ? split_credentials(*url).url : split_credentials(t.remote).url;
+  t.where = t.remote + "/" + t.branch;
+  return t;
+}
+
+// Where HEAD stands against the remote branch as the remote has it now.
+struct PushState {
+  bool pushed = false;
+  std::string remote_sha;                  // empty: the branch is not on the remote
+  std::vector<services::GitCommit> unpushed;
+};
+
+core::Expected<PushState, services::GitError> push_state(StepContext& ctx, const services::GitInfo& info,
+                                                         const Target& t, const std::vector<std::string>& paths) {
+  // Ask the remote: a local tracking ref can be stale, or moved by hand.
+  ctx.log->info("asking " + t.shown_remote + " for " + t.remote_ref);
+  services::GitAuth auth = auth_of(ctx);
+  auto heads = ctx.git->ls_remote(info.workdir, t.remote, auth, ctx.cancel);
+  if (!heads) return core::unexpected(heads.error());
+  PushState st;
+  std::vector<std::string> hide;
+  for (const auto& h : *heads) {
+    if (h.name == t.remote_ref) st.remote_sha = h.sha;
+    if (h.name.rfind("refs/heads/", 0) == 0) hide.push_back(h.sha);
+  }
+  if (!st.remote_sha.empty()) {
+    auto contained =
+        ctx.git->contains(info.workdir, t.remote, t.remote_ref, st.remote_sha, info.sha, auth, ctx.cancel);
+    if (!contained) return core::unexpected(contained.error());
+    st.pushed = *contained;
+  }
+  if (st.pushed) return st;
+  // Without the branch on the remote, commits the remote has on other branches are still pushed.
+  if (!st.remote_sha.empty()) hide = {st.remote_sha};
+  auto log = ctx.git->log(info.workdir, info.sha, hide, kMaxCommits, paths);
+  if (!log) return core::unexpected(log.error());
+  st.unpushed = std::move(*log);
+  // With `paths`, only commits that touch them count.
+  if (!paths.empty() && st.unpushed.empty()) st.pushed = true;
+  return st;
+}
+
+void log_err(StepContext& ctx, const std::string& line) { ctx.log->line(step_api::StepLog::Stream::kStderr, line); }
+
+// Logs each dirty file and unpushed commit; returns the one-line summary.
+std::string report(StepContext& ctx, const services::GitInfo& info, const Target& t,
+                   const std::vector<services::GitStatusEntry>& dirty, const PushState& st) {
+  std::vector<std::string> problems;
+  if (!dirty.empty()) {
+    log_err(ctx, "not committed (" + plural(dirty.size(), "file") + "):");
+    for (const auto& e : dirty) log_err(ctx, "  " + e.state + ": " + e.path);
+    problems.push_back(plural(dirty.size(), "file") + " not committed (" +
+                       first_few(dirty, [](const services::GitStatusEntry& e) { return e.path; }) + ")");
+  }
+  if (!st.pushed) {
+    std::string head = st.remote_sha.empty() ? "branch " + t.branch + " does not exist on " + t.remote
+                                             : t.where + " is at " + st.remote_sha.substr(0, 7);
+    log_err(ctx, "not pushed to " + t.where + " (" + t.shown_remote + "; " + head + "):");
+    for (const auto& c : st.unpushed) log_err(ctx, "  " + c.short_sha + " " + c.subject);
+    bool more = st.unpushed.size() == kMaxCommits;
+    if (more) log_err(ctx, "  ... and maybe more");
+    std::string list = first_few(st.unpushed, [](const services::GitCommit& c) { return c.short_sha + " " + c.subject; });
+    problems.push_back((st.unpushed.empty() ? "HEAD " + info.sha.substr(0, 7)
+                                            : plural(st.unpushed.size(), "commit") + (more ? "+" : "")) +
+                       " not on " + t.where + (list.empty() ? "" : " (" + list + ")"));
+  }
+  std::string summary;
+  for (const auto& p : problems) summary += (summary.empty() ? "" : "; ") + p;
+  return summary;
+}
+
 }  // namespace
 
 StepResult require_pushed(StepContext& ctx) {
@@ -56,90 +144,27 @@ StepResult require_pushed(StepContext& ctx) {
   if (!info) return StepResult::failure(core::FailureClass::kPermanent, dir + " is not inside a git repository");
   if (info->workdir.empty()) return StepResult::failure(core::FailureClass::kPermanent, dir + " is a bare repository");
   if (info->sha.empty()) return StepResult::failure(core::FailureClass::kPermanent, "the repository has no commits yet");
-  std::string workdir = info->workdir;
-
-  // Which remote branch: given, else the upstream, else the same name.
-  auto upstream = ctx.git->upstream(workdir);
-  std::string remote = ctx.param_string("remote");
-  if (remote.empty()) remote = upstream ? upstream->first : "origin";
-  std::string branch = ctx.param_string("branch");
-  if (branch.empty() && upstream && upstream->first == remote) branch = upstream->second;
-  if (branch.empty()) branch = info->branch;
-  if (branch.empty())
-    return StepResult::failure(core::FailureClass::kPermanent, "HEAD is detached and has no upstream: give `branch`");
-  if (branch.rfind("refs/heads/", 0) == 0) branch = branch.substr(11);
-  std::string remote_ref = "refs/heads/" + branch;
-  auto url = ctx.git->remote_url(workdir, remote);
-  std::string shown_remote = url ? split_credentials(*url).url : split_credentials(remote).url;
-  std::string where = remote + "/" + branch;
-
-  services::GitAuth auth = auth_of(ctx);
-  auto specs = pathspecs(ctx, workdir);
-  if (!specs)
-    return StepResult::failure(core::FailureClass::kPermanent, "paths: " + specs.error() + " is outside " + workdir);
-  std::vector<std::string> paths = *specs;
-  auto dirty = ctx.git->status(workdir, paths);
+  auto target = target_of(ctx, *info);
+  if (!target) return StepResult::failure(core::FailureClass::kPermanent, target.error());
+  auto paths = pathspecs(ctx, info->workdir);
+  if (!paths)
+    return StepResult::failure(core::FailureClass::kPermanent, "paths: " + paths.error() + " is outside " + info->workdir);
+  auto dirty = ctx.git->status(info->workdir, *paths);
   if (!dirty) return StepResult::failure(classify(dirty.error()), dirty.error().message);
+  auto state = push_state(ctx, *info, *target, *paths);
+  if (!state) return StepResult::failure(classify(state.error()), state.error().message);
 
-  // Ask the remote: a local tracking ref can be stale, or moved by hand.
-  ctx.log->info("asking " + shown_remote + " for " + remote_ref);
-  auto heads = ctx.git->ls_remote(workdir, remote, auth, ctx.cancel);
-  if (!heads) return StepResult::failure(classify(heads.error()), heads.error().message);
-  std::string remote_sha;
-  std::vector<std::string> hide;
-  for (const auto& h : *heads) {
-    if (h.name == remote_ref) remote_sha = h.sha;
-    if (h.name.rfind("refs/heads/", 0) == 0) hide.push_back(h.sha);
-  }
-
-  bool pushed = false;
-  if (!remote_sha.empty()) {
-    auto contained = ctx.git->contains(workdir, remote, remote_ref, remote_sha, info->sha, auth, ctx.cancel);
-    if (!contained) return StepResult::failure(classify(contained.error()), contained.error().message);
-    pushed = *contained;
-  }
-  std::vector<services::GitCommit> unpushed;
-  if (!pushed) {
-    // Without the branch on the remote, commits the remote has on other branches are still pushed.
-    if (!remote_sha.empty()) hide = {remote_sha};
-    auto log = ctx.git->log(workdir, info->sha, hide, kMaxCommits, paths);
-    if (!log) return StepResult::failure(classify(log.error()), log.error().message);
-    unpushed = std::move(*log);
-    // With `paths`, only commits that touch them count.
-    if (!paths.empty() && unpushed.empty()) pushed = true;
-  }
-
-  if (dirty->empty() && pushed) {
-    std::string what = "clean, and HEAD " + info->sha.substr(0, 7) + " is on " + where + " (" + shown_remote + ")";
+  if (dirty->empty() && state->pushed) {
+    std::string what = "clean, and HEAD " + info->sha.substr(0, 7) + " is on " + target->where + " (" +
+                       target->shown_remote + ")";
     ctx.log->info(what);
     StepResult r = StepResult::success(what);
-    r.outputs = {{"sha", core::Value(info->sha)}, {"ref", core::Value(remote_ref)}, {"dir", core::Value(workdir)}};
+    r.outputs = {{"sha", core::Value(info->sha)},
+                 {"ref", core::Value(target->remote_ref)},
+                 {"dir", core::Value(info->workdir)}};
     return r;
   }
-
-  std::vector<std::string> problems;
-  if (!dirty->empty()) {
-    ctx.log->line(step_api::StepLog::Stream::kStderr, "not committed (" + plural(dirty->size(), "file") + "):");
-    for (const auto& e : *dirty) ctx.log->line(step_api::StepLog::Stream::kStderr, "  " + e.state + ": " + e.path);
-    problems.push_back(plural(dirty->size(), "file") + " not committed (" +
-                       first_few(*dirty, [](const services::GitStatusEntry& e) { return e.path; }) + ")");
-  }
-  if (!pushed) {
-    std::string head = remote_sha.empty() ? "branch " + branch + " does not exist on " + remote
-                                          : where + " is at " + remote_sha.substr(0, 7);
-    ctx.log->line(step_api::StepLog::Stream::kStderr,
-                  "not pushed to " + where + " (" + shown_remote + "; " + head + "):");
-    for (const auto& c : unpushed)
-      ctx.log->line(step_api::StepLog::Stream::kStderr, "  " + c.short_sha + " " + c.subject);
-    if (unpushed.size() == kMaxCommits) ctx.log->line(step_api::StepLog::Stream::kStderr, "  ... and maybe more");
-    std::string list = first_few(unpushed, [](const services::GitCommit& c) { return c.short_sha + " " + c.subject; });
-    problems.push_back((unpushed.empty() ? std::string("HEAD ") + info->sha.substr(0, 7)
-                                         : plural(unpushed.size(), "commit") + (unpushed.size() == kMaxCommits ? "+" : "")) +
-                       " not on " + where + (list.empty() ? "" : " (" + list + ")"));
-  }
-  std::string summary;
-  for (const auto& p : problems) summary += (summary.empty() ? "" : "; ") + p;
-  return StepResult::failure(core::FailureClass::kPermanent, "not pushed: " + summary);
+  return StepResult::failure(core::FailureClass::kPermanent, "not pushed: " + report(ctx, *info, *target, *dirty, *state));
 }
 
 }  // namespace wf::steps::git
