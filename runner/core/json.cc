@@ -1,5 +1,7 @@
 #include "runner/core/json.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -87,11 +89,42 @@ std::string json_escape(std::string_view s, bool html_safe) {
   return out;
 }
 
+namespace {
+
+// The deepest nesting of arrays and objects in `text`, counted outside
+// strings; stops counting once past `limit`.
+int nesting_depth(std::string_view text, int limit) {
+  int depth = 0, deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size() && deepest <= limit; ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+}  // namespace
+
 Expected<Value, std::string> parse_json(std::string_view text) {
+  if (nesting_depth(text, kMaxJsonDepth) > kMaxJsonDepth)
+    return unexpected("nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   try {
     return from_nlohmann(Json::parse(text));
   } catch (const Json::exception& e) {
-    return unexpected(std::string(e.what()));
+    // "[json.exception.parse_error.101] parse error at line 1, ..." without the library's tag.
+    std::string what = e.what();
+    if (what.rfind("[json.exception.", 0) == 0 && what.find("] ") != std::string::npos)
+      what = what.substr(what.find("] ") + 2);
+    return unexpected(what);
   }
 }
 

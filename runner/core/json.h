@@ -9,7 +9,12 @@
 
 namespace wf::core {
 
-/// Parses JSON text. The error is nlohmann's message.
+/// The deepest nesting of arrays and objects parse_json accepts: JSON from
+/// steps, files and servers is untrusted, and deeper input is an error
+/// rather than a stack overflow.
+inline constexpr int kMaxJsonDepth = 512;
+
+/// Parses JSON text. The error says what is wrong and where (byte offset).
 Expected<Value, std::string> parse_json(std::string_view text);
 
 /// JSON text; indent < 0 gives one line, otherwise pretty with that indent.

@@ -222,19 +222,34 @@ LoadResult load_workflow_text(std::string_view text, const std::string& file, co
   return result;
 }
 
+namespace {
+
+LoadResult file_error(const std::string& path, const std::string& message) {
+  LoadResult result;
+  result.diagnostics.push_back({SourceLoc{path, 0, 0}, message});
+  return result;
+}
+
+}  // namespace
+
 LoadResult load_workflow_file(const std::string& path, const LoadOptions& options) {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  std::ifstream in;
-  if (!std::filesystem::is_directory(path, ec)) in.open(path, std::ios::binary);
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  if (!in.is_open() || in.bad()) {
-    const int err = in.is_open() || !std::filesystem::is_directory(path, ec) ? errno : EISDIR;
-    LoadResult result;
-    result.diagnostics.push_back({SourceLoc{path, 0, 0}, std::string("cannot read the file: ") + std::strerror(err)});
-    return result;
-  }
-  return load_workflow_text(text.str(), path, options);
+  auto status = fs::status(path, ec);
+  if (ec) return file_error(path, "cannot read the file: " + ec.message());
+  if (fs::is_directory(status)) return file_error(path, std::string("cannot read the file: ") + std::strerror(EISDIR));
+  // A device or a pipe could be endless (/dev/zero): only regular files.
+  if (!fs::is_regular_file(status)) return file_error(path, "not a regular file: a workflow is a YAML file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return file_error(path, std::string("cannot read the file: ") + std::strerror(errno));
+  std::string text(kMaxWorkflowBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) return file_error(path, std::string("cannot read the file: ") + std::strerror(errno));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxWorkflowBytes)
+    return file_error(path, "the file is larger than " + std::to_string(kMaxWorkflowBytes >> 20) +
+                                " MiB; a workflow file must be smaller");
+  return load_workflow_text(text, path, options);
 }
 
 }  // namespace wf::model

@@ -1,6 +1,7 @@
 #pragma once
 // YAML -> Workflow. yaml-cpp stays inside the model module.
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -41,6 +42,10 @@ struct LoadResult {
 /// declared secret. Graph checks (cycles, `steps.X` outside the transitive
 /// needs) are graph::check().
 LoadResult load_workflow_file(const std::string& path, const LoadOptions& options);
+
+/// The largest workflow file load_workflow_file reads (8 MiB); larger files,
+/// and anything that is not a regular file, are an error.
+inline constexpr size_t kMaxWorkflowBytes = size_t{8} << 20;
 
 /// The same from text; `file` is the name used in diagnostics.
 LoadResult load_workflow_text(std::string_view text, const std::string& file, const LoadOptions& options);
