@@ -136,3 +136,20 @@ TEST_CASE("gh-dispatch step: a step that was cancelled before it started sends n
   CHECK(r.failure_class == FailureClass::kCancelled);
   CHECK(h.http.count("dispatch") == 0);
 }
+
+TEST_CASE("gh-dispatch step: validate checks the known values, leaves those given by an expression to the run",
+          "[gh-dispatch]") {
+  wf::steps::GhDispatchStep step;
+  REQUIRE(step.schema().validate);
+  wf::core::ParamCheck known(*wf::core::parse_json(R"({"repo":"planetarium","workflow":"smoke.yaml","ref":"main"})"),
+                             {});
+  step.schema().validate(known);
+  REQUIRE(known.problems().size() == 1);
+  CHECK(known.problems()[0].param == "repo");
+  CHECK(known.problems()[0].message == "'planetarium' is not OWNER/NAME");
+
+  // `repo: ${{ inputs.repo }}`: the loader passes it as dynamic, not as its text.
+  wf::core::ParamCheck dynamic(*wf::core::parse_json(R"({"workflow":"smoke.yaml","ref":"main"})"), {"repo"});
+  step.schema().validate(dynamic);
+  CHECK(dynamic.problems().empty());
+}
