@@ -1,7 +1,7 @@
 #pragma once
 // Sending HTTP requests: the seam between step types and the network. The
 // real adapter (runner/adapters/http_client.cc) is the only code that
-// includes libcurl; tests use fakes (tests/steps/gh_dispatch/fake_http.h).
+// includes libcurl; tests use a fake (tests/support/fake_http_client.h).
 
 #include <chrono>
 #include <string>

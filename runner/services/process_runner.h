@@ -1,7 +1,8 @@
 #pragma once
 // Running an external process: the seam between step types / the executor and
 // the operating system. The real adapter (runner/adapters/process_runner.cc)
-// is the only code that includes Boost.Process; tests may use a fake.
+// is the only code that includes Boost.Process; tests may use a fake
+// (tests/support/fake_process_runner.h).
 
 #include <chrono>
 #include <functional>

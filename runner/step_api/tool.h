@@ -25,7 +25,7 @@ struct ToolCall {
   std::optional<std::string> stdin_data;    // e.g. a password for --password-stdin
   std::optional<Millis> timeout;            // on top of the step's own timeout
   /// How to install the program, for the not-found message
-  /// ("apt-get install docker.io", "scripts/tools/helm.sh").
+  /// ("apt-get install docker.io", "apt-get install kubernetes-client").
   std::string install_hint;
   bool log_command = true;                  // "$ helm template ..." as an info line
   bool log_stdout = true;                   // stdout lines to the step log

@@ -63,7 +63,7 @@ StepResult abort_unknown(Session& s, DispatchRecord& rec) {
   if (!s.params.cancel_on_abort) return StepResult::failure(FailureClass::kCancelled, summary);
   auto list = s.api.list_dispatch_runs(s.params, rec.since, kSearchPage, true);
   std::optional<WorkflowRun> run;
-  if (list) run = pick_dispatched_run(list->runs, rec, s.params.branch, s.timing.find_window * 2);
+  if (list) run = pick_dispatched_run(list->runs, rec, s.params.branch, s.timing().find_window * 2);
   if (!run) {
     s.log("cancelled: no run of dispatch " + rec.correlation_id + " is listed yet; nothing to cancel");
     return StepResult::failure(FailureClass::kCancelled, summary);
@@ -122,7 +122,7 @@ core::Expected<std::optional<DispatchRecord>, StepResult> reconcile(Session& s, 
   auto found = find_dispatched_run(s, rec);
   if (!found) return core::unexpected(found.error());
   if (!*found) {
-    s.log("no run of " + earlier + " appeared within " + fmt(s.timing.find_window) + ": it created none; dispatching");
+    s.log("no run of " + earlier + " appeared within " + fmt(s.timing().find_window) + ": it created none; dispatching");
     return std::optional<DispatchRecord>();
   }
   const WorkflowRun& run = **found;
@@ -164,7 +164,7 @@ core::Expected<DispatchRecord, StepResult> accepted(Session& s, DispatchRecord& 
   if (!*found)
     return fail(FailureClass::kPermanent, "GitHub accepted the dispatch of " + what(s) +
                                               " but no workflow_dispatch run of it appeared within " +
-                                              fmt(s.timing.find_window));
+                                              fmt(s.timing().find_window));
   adopt(rec, **found);
   save(s, rec);
   s.log("found run " + std::to_string(*rec.run_id) + ": " + rec.html_url);
@@ -190,7 +190,7 @@ core::Expected<DispatchRecord, StepResult> not_accepted(Session& s, DispatchReco
     // No run: the request never took effect. Sending it again is a retry,
     // which is the executor's to decide; the next attempt looks once more first.
     return fail(FailureClass::kTransient, "dispatch of " + what(s) + " failed (" + e.message +
-                                              ") and no run of it appeared within " + fmt(s.timing.find_window) +
+                                              ") and no run of it appeared within " + fmt(s.timing().find_window) +
                                               "; a retry dispatches again");
   adopt(rec, **found);
   save(s, rec);
@@ -210,9 +210,9 @@ core::Expected<DispatchRecord, StepResult> dispatch_new(Session& s) {
   rec.state = DispatchRecord::State::kIntent;
   rec.attempt = s.attempt;
   // GitHub's clock decides which runs are newer; ours only when it gave no Date.
-  rec.since = format_iso8601(baseline->server_time ? *baseline->server_time : s.clock.now() - std::chrono::minutes(1));
+  rec.since = format_iso8601(baseline->server_time ? *baseline->server_time : s.clock.wall_now() - std::chrono::minutes(1));
   for (const auto& r : baseline->runs) rec.baseline_run_id = std::max(rec.baseline_run_id, r.id);
-  rec.sent_at_ms = to_ms(s.clock.now());
+  rec.sent_at_ms = to_ms(s.clock.wall_now());
   if (std::string err = s.store.save(rec); !err.empty())
     return fail(FailureClass::kPermanent, "cannot record the dispatch before sending it, so nothing was sent: " + err);
 
@@ -229,12 +229,12 @@ core::Expected<DispatchRecord, StepResult> dispatch_new(Session& s) {
 }  // namespace
 
 core::Expected<std::optional<WorkflowRun>, StepResult> find_dispatched_run(Session& s, const DispatchRecord& rec) {
-  const SystemTime deadline = from_ms(rec.sent_at_ms) + s.timing.find_window;
-  const SystemTime give_up = deadline + s.timing.find_window;
-  const Millis window = s.timing.find_window * 2;  // GitHub's clock against ours: some slack
+  const SystemTime deadline = from_ms(rec.sent_at_ms) + s.timing().find_window;
+  const SystemTime give_up = deadline + s.timing().find_window;
+  const Millis window = s.timing().find_window * 2;  // GitHub's clock against ours: some slack
   for (;;) {
-    bool last_look = s.clock.now() >= deadline;
-    Millis pause = std::min(s.params.poll_interval, s.timing.find_interval);
+    bool last_look = s.clock.wall_now() >= deadline;
+    Millis pause = std::min(s.params.poll_interval, s.timing().find_interval);
     auto list = s.api.list_dispatch_runs(s.params, rec.since, kSearchPage);
     if (list) {
       int others = 0;
@@ -251,16 +251,16 @@ core::Expected<std::optional<WorkflowRun>, StepResult> find_dispatched_run(Sessi
       if (e.failure_class == FailureClass::kCancelled) return fail(FailureClass::kCancelled, "cancelled");
       if (e.failure_class == FailureClass::kPermanent)
         return fail(e, "cannot look for the run of dispatch " + rec.correlation_id);
-      SystemTime now = s.clock.now();
+      SystemTime now = s.clock.wall_now();
       if (now >= give_up || (e.wait && now + *e.wait > give_up))
         return fail(e, "cannot tell whether dispatch " + rec.correlation_id + " created a run");
       if (e.wait) pause = std::max(pause, *e.wait);
       s.log("looking for the run failed (" + e.message + "); again in " + fmt(pause));
     }
-    SystemTime now = s.clock.now();
+    SystemTime now = s.clock.wall_now();
     if (!last_look && now + pause > deadline)
       pause = std::max(Millis(1), std::chrono::duration_cast<Millis>(deadline - now));
-    if (!s.clock.sleep_for(pause)) return fail(FailureClass::kCancelled, "cancelled");
+    if (!s.sleep_for(pause)) return fail(FailureClass::kCancelled, "cancelled");
   }
 }
 

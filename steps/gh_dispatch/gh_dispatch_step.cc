@@ -1,8 +1,8 @@
 #include "steps/gh_dispatch/gh_dispatch_step.h"
 
 #include <filesystem>
-#include <sstream>
 
+#include "runner/core/duration.h"
 #include "steps/gh_dispatch/dispatcher.h"
 #include "steps/gh_dispatch/run_watcher.h"
 
@@ -11,6 +11,34 @@ namespace wf::steps {
 using core::ParamSpec;
 using core::ParamType;
 using step_api::StepResult;
+
+namespace {
+
+// What `wf validate` checks before anything runs: the same checks as
+// parse_params, on the values known before the run.
+void validate(core::ParamCheck& check) {
+  auto string_check = [&](const char* name, std::string (*fn)(const std::string&)) {
+    if (auto v = check.known_string(name))
+      if (std::string e = fn(*v); !e.empty()) check.error(name, e);
+  };
+  string_check("repo", gh::check_repo);
+  string_check("workflow", gh::check_workflow);
+  if (auto ref = check.known_string("ref"); ref && ref->empty()) check.error("ref", "a branch or tag is required");
+  if (auto url = check.known_string("api-url"); url && !url->empty())
+    if (std::string e = gh::check_api_url(*url); !e.empty()) check.error("api-url", e);
+  // The loader checks the declared types (inputs: a map of scalars,
+  // durations that parse); these are the limits beyond them.
+  if (const core::Value* inputs = check.known("inputs"); inputs && inputs->is_object())
+    if (size_t n = inputs->as_object().size(); n > gh::kMaxInputs)
+      check.error("inputs", std::to_string(n) + " inputs; GitHub accepts at most " + std::to_string(gh::kMaxInputs));
+  for (const char* name : {"poll-interval", "timeout", "request-timeout", "find-run-timeout"}) {
+    const core::Value* v = check.known(name);
+    bool parses = v && ((v->is_string() && core::parse_duration(v->as_string())) || v->is_number());
+    if (parses && !gh::positive_duration(*v)) check.error(name, "expected a positive duration such as 20s or 5m");
+  }
+}
+
+}  // namespace
 
 const core::StepSchema& GhDispatchStep::schema() const {
   static const core::StepSchema kSchema = [] {
@@ -53,7 +81,16 @@ const core::StepSchema& GhDispatchStep::schema() const {
               "30m"),
         core::make_param("cancel-on-abort", ParamType::kBool,
               "Cancel the remote run when wf is cancelled or the step or run times out.", "false", true),
+        core::make_param("request-timeout", ParamType::kDuration,
+              "The longest one request to the API may take. A dispatch whose answer does not come in time is\n"
+              "looked for (find-run-timeout), never sent again blindly.",
+              "10s", "30s"),
+        core::make_param("find-run-timeout", ParamType::kDuration,
+              "When GitHub does not name the run a dispatch created (an older GitHub Enterprise answers 204, or\n"
+              "the answer was lost), how long after the dispatch to keep looking for it in the workflow's runs.",
+              "3m", "90s"),
     };
+    s.validate = validate;
     s.outputs = {{"run-id", "the id of the workflow run the dispatch created"},
                  {"run-url", "the run's REST API URL"},
                  {"html-url", "the run's page on GitHub"},
@@ -99,17 +136,12 @@ StepResult GhDispatchStep::run(step_api::StepContext& ctx) const {
   ctx.log->add_secret(params->token);
   if (!ctx.http) return StepResult::failure(core::FailureClass::kPermanent, "no HTTP client in this context");
 
-  gh::Timing timing = gh::Timing::from_env(ctx.env);
-  if (timing.scale != 1.0) {
-    std::ostringstream scale;
-    scale << timing.scale;
-    ctx.log->info("WF_TEST_TIME_SCALE=" + scale.str() + " (a test-only setting) shortens wf's own waits");
-  }
-  gh::RealStepClock clock(ctx.clock ? *ctx.clock : core::SystemClock::instance(), *ctx.cancel);
+  if (!ctx.clock || !ctx.cancel)
+    return StepResult::failure(core::FailureClass::kPermanent, "no clock or cancel token in this context");
   auto log = [&](const std::string& line) { ctx.log->info(line); };
-  gh::GitHubApi api(*ctx.http, clock, {params->api_url, params->token, timing, log});
+  gh::GitHubApi api(*ctx.http, *ctx.clock, *ctx.cancel, {params->api_url, params->token, params->timing, log});
   gh::RecordStore store(fs::path(ctx.attempt_dir).parent_path().string());
-  gh::Session session{api, clock, timing, *params, store, log, ctx.attempt};
+  gh::Session session{api, *ctx.clock, *ctx.cancel, *params, store, log, ctx.attempt};
 
   auto dispatched = gh::ensure_dispatched(session);
   if (!dispatched) return dispatched.error();

@@ -47,8 +47,8 @@ std::optional<WorkflowRun> parse_run(const Value& v) {
   return r;
 }
 
-GitHubApi::GitHubApi(services::HttpClient& http, StepClock& clock, Config config)
-    : http_(http), clock_(clock), config_(std::move(config)) {}
+GitHubApi::GitHubApi(services::HttpClient& http, core::Clock& clock, const core::CancelToken& cancel, Config config)
+    : http_(http), clock_(clock), cancel_(cancel), config_(std::move(config)) {}
 
 std::string GitHubApi::repo_path(const DispatchParams& p) const {
   return "/repos/" + url_encode(p.owner) + "/" + url_encode(p.name);
@@ -64,12 +64,12 @@ services::HttpResponse GitHubApi::send(const std::string& method, const std::str
   }
   // Requests on the step's own token wait for the quota; the clean-up after
   // cancellation (its own token) does not wait.
-  if (reset && &cancel == &clock_.cancel()) {
-    auto wait = std::chrono::duration_cast<Millis>(*reset - clock_.now());
+  if (reset && &cancel == &cancel_) {
+    auto wait = std::chrono::duration_cast<Millis>(*reset - clock_.wall_now());
     if (wait.count() > 0) {
       if (config_.log)
         config_.log("the API quota is used up: waiting " + core::format_duration(wait) + " for its reset");
-      if (!clock_.sleep_for(wait)) {
+      if (!clock_.sleep_for(wait, cancel_)) {
         services::HttpResponse r;
         r.cancelled = true;
         r.request_sent = false;
@@ -91,10 +91,10 @@ services::HttpResponse GitHubApi::send(const std::string& method, const std::str
   req.timeout = timeout;
   services::HttpResponse r = http_.send(req, cancel);
   if (r.transport_ok) {
-    auto wait = quota_wait(r, clock_.now());
+    auto wait = quota_wait(r, clock_.wall_now());
     std::lock_guard<std::mutex> l(mu_);
     if (wait)
-      quota_reset_ = clock_.now() + *wait;
+      quota_reset_ = clock_.wall_now() + *wait;
     else if (r.header("x-ratelimit-remaining"))
       quota_reset_.reset();
   }
@@ -120,8 +120,8 @@ ApiResult<DispatchAnswer> GitHubApi::dispatch(const DispatchParams& p, bool retu
   }
   if (return_run_details) body.emplace_back("return_run_details", true);
   auto r = send("POST", repo_path(p) + "/actions/workflows/" + url_encode(p.workflow) + "/dispatches",
-                core::to_json(Value(std::move(body))), {}, clock_.cancel(), config_.timing.request_timeout);
-  Classified c = classify_response(r, clock_.now(), config_.timing.secondary_limit_wait);
+                core::to_json(Value(std::move(body))), {}, cancel_, config_.timing.request_timeout);
+  Classified c = classify_response(r, clock_.wall_now(), config_.timing.secondary_limit_wait);
   if (c.verdict != Verdict::kOk) return core::unexpected(error_of(c));
   DispatchAnswer a;
   if (r.status == 204 || r.body.empty()) return a;
@@ -143,8 +143,8 @@ ApiResult<RunList> GitHubApi::list_dispatch_runs(const DispatchParams& p, const 
   path += "&per_page=" + std::to_string(per_page);
   core::CancelToken own;
   auto r = detached ? send("GET", path, "", {}, own, config_.timing.cancel_timeout)
-                    : send("GET", path, "", {}, clock_.cancel(), config_.timing.request_timeout);
-  Classified c = classify_response(r, clock_.now(), config_.timing.secondary_limit_wait);
+                    : send("GET", path, "", {}, cancel_, config_.timing.request_timeout);
+  Classified c = classify_response(r, clock_.wall_now(), config_.timing.secondary_limit_wait);
   if (c.verdict != Verdict::kOk) return core::unexpected(error_of(c));
   auto v = core::parse_json(r.body);
   const Value* runs = v ? v->find("workflow_runs") : nullptr;
@@ -159,14 +159,14 @@ ApiResult<RunList> GitHubApi::list_dispatch_runs(const DispatchParams& p, const 
 ApiResult<RunPoll> GitHubApi::get_run(const DispatchParams& p, long long id, const std::string& etag) {
   std::vector<std::pair<std::string, std::string>> extra;
   if (!etag.empty()) extra.emplace_back("If-None-Match", etag);
-  auto r = send("GET", repo_path(p) + "/actions/runs/" + std::to_string(id), "", extra, clock_.cancel(),
+  auto r = send("GET", repo_path(p) + "/actions/runs/" + std::to_string(id), "", extra, cancel_,
                 config_.timing.request_timeout);
-  Classified c = classify_response(r, clock_.now(), config_.timing.secondary_limit_wait);
+  Classified c = classify_response(r, clock_.wall_now(), config_.timing.secondary_limit_wait);
   RunPoll poll;
   if (c.verdict == Verdict::kNotModified) {
     poll.not_modified = true;
     poll.etag = etag;
-    poll.quota_wait = quota_wait(r, clock_.now());
+    poll.quota_wait = quota_wait(r, clock_.wall_now());
     return poll;
   }
   if (c.verdict != Verdict::kOk) return core::unexpected(error_of(c));
@@ -175,7 +175,7 @@ ApiResult<RunPoll> GitHubApi::get_run(const DispatchParams& p, long long id, con
   if (!run) return core::unexpected(malformed("the run", r));
   poll.run = *run;
   if (const std::string* e = r.header("etag")) poll.etag = *e;
-  poll.quota_wait = quota_wait(r, clock_.now());
+  poll.quota_wait = quota_wait(r, clock_.wall_now());
   return poll;
 }
 
@@ -183,7 +183,7 @@ ApiResult<bool> GitHubApi::cancel_run(const DispatchParams& p, long long id) {
   core::CancelToken own;  // the step's token is already cancelled when this is needed
   auto r = send("POST", repo_path(p) + "/actions/runs/" + std::to_string(id) + "/cancel", "", {}, own,
                 config_.timing.cancel_timeout);
-  Classified c = classify_response(r, clock_.now(), config_.timing.secondary_limit_wait);
+  Classified c = classify_response(r, clock_.wall_now(), config_.timing.secondary_limit_wait);
   if (c.verdict == Verdict::kOk) return true;
   if (c.status == 409) return false;
   return core::unexpected(error_of(c));

@@ -17,7 +17,8 @@
 #include "runner/services/http_client.h"
 #include "steps/gh_dispatch/params.h"
 #include "steps/gh_dispatch/rate_limit.h"
-#include "steps/gh_dispatch/step_clock.h"
+#include "runner/core/cancel.h"
+#include "runner/core/clock.h"
 
 namespace wf::steps::gh {
 
@@ -70,8 +71,9 @@ class GitHubApi {
     Timing timing;
     std::function<void(const std::string&)> log;  // optional: says when it waits for the quota
   };
-  /// `http` and `clock` outlive this object. Requests follow clock.cancel().
-  GitHubApi(services::HttpClient& http, StepClock& clock, Config config);
+  /// `http`, `clock` and `cancel` outlive this object. Requests (and the
+  /// wait for a used-up quota) stop when `cancel` is cancelled.
+  GitHubApi(services::HttpClient& http, core::Clock& clock, const core::CancelToken& cancel, Config config);
 
   /// POST .../actions/workflows/{workflow}/dispatches {ref, inputs, return_run_details}.
   ApiResult<DispatchAnswer> dispatch(const DispatchParams& p, bool return_run_details);
@@ -96,7 +98,8 @@ class GitHubApi {
   std::string repo_path(const DispatchParams& p) const;
 
   services::HttpClient& http_;
-  StepClock& clock_;
+  core::Clock& clock_;
+  const core::CancelToken& cancel_;
   Config config_;
   std::mutex mu_;
   std::optional<SystemTime> quota_reset_;  // no request before this (the quota is used up)

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 
 #include "runner/core/duration.h"
 #include "runner/core/json.h"
@@ -15,11 +16,6 @@ namespace wf::steps::gh {
 using core::Value;
 
 namespace {
-
-Millis scaled(Millis d, double scale) {
-  auto ms = static_cast<long long>(static_cast<double>(d.count()) * scale);
-  return Millis(ms < 1 ? 1 : ms);
-}
 
 bool valid_repo_part(const std::string& s) {
   if (s.empty() || s == "." || s == "..") return false;
@@ -39,6 +35,10 @@ bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+std::string strip_workflow_dir(const std::string& w) {
+  return w.rfind(".github/workflows/", 0) == 0 ? w.substr(18) : w;
+}
+
 std::string text_of(const Value& v) {
   if (v.is_string()) return v.as_string();
   if (v.is_bool()) return v.as_bool() ? "true" : "false";
@@ -51,14 +51,6 @@ std::string env_or(const std::map<std::string, std::string>& env, const char* na
   return it == env.end() ? std::string() : it->second;
 }
 
-std::optional<Millis> duration_param(const Value& with, const char* name) {
-  const Value* v = with.find(name);
-  if (!v || v->is_null()) return std::nullopt;
-  if (v->is_number()) return Millis(static_cast<long long>(v->as_number() * 1000));
-  if (v->is_string()) return core::parse_duration(v->as_string());
-  return std::nullopt;
-}
-
 bool bool_param(const Value& with, const char* name, bool fallback) {
   const Value* v = with.find(name);
   if (!v) return fallback;
@@ -69,21 +61,42 @@ bool bool_param(const Value& with, const char* name, bool fallback) {
 
 }  // namespace
 
-Timing Timing::from_env(const std::map<std::string, std::string>& env) {
-  Timing t;
-  std::string raw = env_or(env, "WF_TEST_TIME_SCALE");
-  if (raw.empty()) return t;
-  char* end = nullptr;
-  double s = std::strtod(raw.c_str(), &end);
-  if (end == raw.c_str() || *end != '\0' || !(s > 0) || s > 1) return t;
-  t.scale = s;
-  t.request_timeout = scaled(t.request_timeout, s);
-  t.find_window = scaled(t.find_window, s);
-  t.find_interval = scaled(t.find_interval, s);
-  t.secondary_limit_wait = scaled(t.secondary_limit_wait, s);
-  t.max_poll_backoff = scaled(t.max_poll_backoff, s);
-  t.cancel_timeout = scaled(t.cancel_timeout, s);
-  return t;
+std::string check_repo(const std::string& repo) {
+  size_t slash = repo.find('/');
+  if (slash == std::string::npos || !valid_repo_part(repo.substr(0, slash)) || !valid_repo_part(repo.substr(slash + 1)))
+    return "'" + repo + "' is not OWNER/NAME";
+  return {};
+}
+
+std::string check_workflow(const std::string& given) {
+  std::string w = strip_workflow_dir(given);
+  if (all_digits(w)) return {};
+  if ((ends_with(w, ".yaml") || ends_with(w, ".yml")) && w.find('/') == std::string::npos && w.size() > 4) return {};
+  return "'" + given + "' is neither a workflow file name (deploy.yaml) nor a numeric workflow id";
+}
+
+std::string check_api_url(const std::string& url) {
+  if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) return "'" + url + "' is not an http(s) URL";
+  return {};
+}
+
+std::string check_inputs(const Value& inputs) {
+  if (inputs.is_null()) return {};
+  if (!inputs.is_object()) return "expected a map of input names to values";
+  for (const auto& [k, v] : inputs.as_object())
+    if (!(v.is_string() || v.is_number() || v.is_bool() || v.is_null()))
+      return "input '" + k + "' is a " + Value::kind_name(v.kind()) + "; workflow inputs are strings, numbers or booleans";
+  if (inputs.as_object().size() > kMaxInputs)
+    return std::to_string(inputs.as_object().size()) + " inputs; GitHub accepts at most " + std::to_string(kMaxInputs);
+  return {};
+}
+
+core::Expected<Millis, std::string> positive_duration(const Value& v) {
+  std::optional<Millis> d;
+  if (v.is_number()) d = Millis(static_cast<long long>(v.as_number() * 1000));
+  if (v.is_string()) d = core::parse_duration(v.as_string());
+  if (!d || d->count() <= 0) return core::unexpected(std::string("expected a positive duration such as 20s or 5m"));
+  return *d;
 }
 
 std::string url_encode(std::string_view s) {
@@ -119,58 +132,57 @@ core::Expected<DispatchParams, std::string> parse_params(const Value& with,
     const Value* v = with.find(name);
     return v ? text_of(*v) : std::string();
   };
+  auto fail = [](const char* param, const std::string& problem) {
+    return core::unexpected(std::string("with.") + param + ": " + problem);
+  };
   DispatchParams p;
   std::string repo = str("repo");
-  size_t slash = repo.find('/');
-  if (slash == std::string::npos || !valid_repo_part(repo.substr(0, slash)) || !valid_repo_part(repo.substr(slash + 1)))
-    return core::unexpected("with.repo: '" + repo + "' is not OWNER/NAME");
-  p.owner = repo.substr(0, slash);
-  p.name = repo.substr(slash + 1);
+  if (std::string e = check_repo(repo); !e.empty()) return fail("repo", e);
+  p.owner = repo.substr(0, repo.find('/'));
+  p.name = repo.substr(repo.find('/') + 1);
 
-  p.workflow = str("workflow");
-  if (p.workflow.rfind(".github/workflows/", 0) == 0) p.workflow = p.workflow.substr(18);
-  if (!all_digits(p.workflow) && !((ends_with(p.workflow, ".yaml") || ends_with(p.workflow, ".yml")) &&
-                                   p.workflow.find('/') == std::string::npos && p.workflow.size() > 4))
-    return core::unexpected("with.workflow: '" + p.workflow +
-                            "' is neither a workflow file name (deploy.yaml) nor a numeric workflow id");
+  if (std::string e = check_workflow(str("workflow")); !e.empty()) return fail("workflow", e);
+  p.workflow = strip_workflow_dir(str("workflow"));
 
   p.ref = str("ref");
-  if (p.ref.empty()) return core::unexpected("with.ref: a branch or tag is required");
+  if (p.ref.empty()) return fail("ref", "a branch or tag is required");
   p.branch = p.ref;
   for (std::string_view prefix : {"refs/heads/", "refs/tags/"})
     if (p.branch.rfind(prefix, 0) == 0) p.branch = p.branch.substr(prefix.size());
 
-  if (const Value* in = with.find("inputs"); in && in->is_object()) {
-    for (const auto& [k, v] : in->as_object()) p.inputs.emplace_back(k, text_of(v));
-    if (p.inputs.size() > kMaxInputs)
-      return core::unexpected("with.inputs: " + std::to_string(p.inputs.size()) + " inputs; GitHub accepts at most " +
-                              std::to_string(kMaxInputs));
+  if (const Value* in = with.find("inputs")) {
+    if (std::string e = check_inputs(*in); !e.empty()) return fail("inputs", e);
+    if (in->is_object())
+      for (const auto& [k, v] : in->as_object()) p.inputs.emplace_back(k, text_of(v));
   }
 
   p.token = str("token");
   if (p.token.empty()) p.token = env_or(env, "GITHUB_TOKEN");
   if (p.token.empty()) p.token = env_or(env, "GH_TOKEN");
   if (need_token && p.token.empty())
-    return core::unexpected("with.token: no token (set token:, or GITHUB_TOKEN or GH_TOKEN in the step's env)");
+    return fail("token", "no token (set token:, or GITHUB_TOKEN or GH_TOKEN in the step's env)");
 
   p.api_url = str("api-url");
   if (p.api_url.empty()) p.api_url = env_or(env, "GITHUB_API_URL");
   if (p.api_url.empty()) p.api_url = "https://api.github.com";
   while (!p.api_url.empty() && p.api_url.back() == '/') p.api_url.pop_back();
-  if (p.api_url.rfind("https://", 0) != 0 && p.api_url.rfind("http://", 0) != 0)
-    return core::unexpected("with.api-url: '" + p.api_url + "' is not an http(s) URL");
+  if (std::string e = check_api_url(p.api_url); !e.empty()) return fail("api-url", e);
 
   p.wait = bool_param(with, "wait", true);
   p.cancel_on_abort = bool_param(with, "cancel-on-abort", true);
-  if (const Value* v = with.find("poll-interval"); v && !v->is_null()) {
-    auto d = duration_param(with, "poll-interval");
-    if (!d || d->count() <= 0) return core::unexpected("with.poll-interval: expected a positive duration");
-    p.poll_interval = *d;
-  }
-  if (const Value* v = with.find("timeout"); v && !v->is_null()) {
-    auto d = duration_param(with, "timeout");
-    if (!d || d->count() <= 0) return core::unexpected("with.timeout: expected a positive duration");
-    p.timeout = d;
+  struct DurationParam {
+    const char* name;
+    std::function<void(Millis)> set;
+  };
+  for (const DurationParam& d : {DurationParam{"poll-interval", [&](Millis m) { p.poll_interval = m; }},
+                                 DurationParam{"timeout", [&](Millis m) { p.timeout = m; }},
+                                 DurationParam{"request-timeout", [&](Millis m) { p.timing.request_timeout = m; }},
+                                 DurationParam{"find-run-timeout", [&](Millis m) { p.timing.find_window = m; }}}) {
+    const Value* v = with.find(d.name);
+    if (!v || v->is_null()) continue;
+    auto ms = positive_duration(*v);
+    if (!ms) return fail(d.name, ms.error());
+    d.set(*ms);
   }
   return p;
 }

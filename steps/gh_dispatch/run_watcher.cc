@@ -101,7 +101,7 @@ StepResult watch_run(Session& s, DispatchRecord& rec) {
         return r;
       }
       if (e.failure_class == FailureClass::kRateLimited) {
-        pause = std::max(pause, e.wait.value_or(s.timing.secondary_limit_wait));
+        pause = std::max(pause, e.wait.value_or(s.timing().secondary_limit_wait));
         s.log("rate limited (" + e.message + "): next poll in " + fmt(pause));
       } else if (++failures > kMaxPollFailures) {
         StepResult r =
@@ -111,18 +111,18 @@ StepResult watch_run(Session& s, DispatchRecord& rec) {
         return r;
       } else {
         Millis backoff = s.params.poll_interval * (1 << std::min(failures - 1, 10));
-        pause = std::min(backoff, std::max(s.params.poll_interval, s.timing.max_poll_backoff));
+        pause = std::min(backoff, std::max(s.params.poll_interval, s.timing().max_poll_backoff));
         s.log("polling " + run_name(rec) + " failed (" + e.message + "): again in " + fmt(pause));
       }
     }
     if (deadline) {
-      SystemTime now = s.clock.now();
+      SystemTime now = s.clock.wall_now();
       if (now >= *deadline)
         return stop(s, rec, FailureClass::kTimeout,
                     run_name(rec) + " did not complete within " + fmt(*s.params.timeout) + ": " + rec.html_url);
       pause = std::min(pause, std::max(Millis(1), std::chrono::duration_cast<Millis>(*deadline - now)));
     }
-    if (!s.clock.sleep_for(pause)) return stop(s, rec, FailureClass::kCancelled, "cancelled");
+    if (!s.sleep_for(pause)) return stop(s, rec, FailureClass::kCancelled, "cancelled");
   }
 }
 

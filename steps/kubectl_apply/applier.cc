@@ -222,8 +222,10 @@ std::optional<Failure> Applier::apply(const std::vector<int>& indices, const std
     if (stale_discovery) kubectl_.forget_discovery();
     // Retry until the deadline: the last wait is cut short so the final
     // round runs just before it (CRDs that become ready in the last second count).
-    auto left = std::chrono::duration_cast<Millis>(kubectl_.deadline() - Clock::now());
-    if (left < kMinLastRound) {
+    // `<=`: a round that ran at exactly kMinLastRound before the deadline was
+    // the last one (on a manual clock, a zero wait would loop forever).
+    auto left = std::chrono::duration_cast<Millis>(kubectl_.deadline() - kubectl_.now());
+    if (left <= kMinLastRound) {
       attribute(round);
       return failure_of(round, core::FailureClass::kTransient, still);
     }
@@ -233,7 +235,7 @@ std::optional<Failure> Applier::apply(const std::vector<int>& indices, const std
     kubectl_.ctx().log->info(plural(pending.size(), "object") + " not ready yet (" + who + ": " +
                              kubectl_message(e.text) + "); retrying in " + core::format_duration(wait));
     not_ready = round;
-    if (!kubectl_.ctx().cancel->sleep_for(wait))
+    if (!kubectl_.sleep_for(wait))
       return Failure{core::FailureClass::kCancelled, "cancelled while waiting to retry"};
     backoff = std::min(backoff * 2, kMaxBackoff);
   }

@@ -11,7 +11,7 @@ namespace wf::steps::kubectl_apply {
 Kubectl::Kubectl(step_api::StepContext& ctx, Options options) : ctx_(ctx), options_(std::move(options)) {}
 
 Clock::duration Kubectl::remaining() const {
-  auto left = options_.deadline - Clock::now();
+  auto left = options_.deadline - now();
   return left < Clock::duration::zero() ? Clock::duration::zero() : left;
 }
 

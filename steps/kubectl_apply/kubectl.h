@@ -11,7 +11,7 @@
 
 namespace wf::steps::kubectl_apply {
 
-using Clock = std::chrono::steady_clock;
+using Clock = std::chrono::steady_clock;  // core::Clock::TimePoint is its time_point
 using Millis = std::chrono::milliseconds;
 
 /// What a kubectl run printed and how it ended.
@@ -35,7 +35,7 @@ class Kubectl {
     std::string cache_dir;
     Clock::time_point deadline;  // the step's `timeout`
   };
-  /// `ctx` must outlive this object.
+  /// `ctx` (with its clock and cancel token) must outlive this object.
   Kubectl(step_api::StepContext& ctx, Options options);
 
   /// Runs `kubectl <connection flags> args...` in the step's working
@@ -48,6 +48,10 @@ class Kubectl {
 
   Clock::time_point deadline() const { return options_.deadline; }
   Clock::duration remaining() const;
+  /// The step context's clock: every deadline and wait of the step uses it.
+  Clock::time_point now() const { return ctx_.clock->now(); }
+  /// Waits `d` on the step's clock; false when cancelled (before or during).
+  bool sleep_for(Clock::duration d) const { return ctx_.clock->sleep_for(d, *ctx_.cancel); }
   step_api::StepContext& ctx() const { return ctx_; }
 
  private:

@@ -23,6 +23,38 @@ using step_api::StepResult;
 
 namespace {
 
+constexpr const char* kNoSource = "kubectl-apply needs at least one source: files, kustomize or manifests";
+constexpr const char* kStdin = "'-' (standard input) is not allowed";
+constexpr const char* kForceNeedsServerSide =
+    "force-conflicts needs server-side: true (kubectl takes over fields only in a server-side apply)";
+
+bool positive_duration(const std::string& text) {
+  auto d = core::parse_duration(text);
+  return d && d->count() > 0;
+}
+
+// What `wf validate` checks before anything runs, on the values known then;
+// read_options() checks the same at run time, with the same words.
+void validate(core::ParamCheck& check) {
+  if (!check.given("files") && !check.given("kustomize") && !check.given("manifests")) check.error("", kNoSource);
+  if (const core::Value* files = check.known("files")) {
+    bool stdin_ = files->is_string() && files->as_string() == "-";
+    if (files->is_array())
+      for (const auto& f : files->as_array()) stdin_ = stdin_ || (f.is_string() && f.as_string() == "-");
+    if (stdin_) check.error("files", kStdin);
+  }
+  if (auto text = check.known_string("manifests")) {
+    auto docs = split_manifests(*text, "manifests");
+    if (!docs) check.error("manifests", docs.error());
+  }
+  if (auto t = check.known_string("timeout"); t && core::parse_duration(*t) && !positive_duration(*t))
+    check.error("timeout", "expected a positive duration such as 90s or 10m");
+  const core::Value* force = check.known("force-conflicts");
+  const core::Value* server_side = check.known("server-side");
+  if (force && server_side && force->is_bool() && force->as_bool() && server_side->is_bool() && !server_side->as_bool())
+    check.error("force-conflicts", kForceNeedsServerSide);
+}
+
 core::StepSchema make_schema() {
   using core::ParamType;
   core::StepSchema s;
@@ -86,6 +118,7 @@ core::StepSchema make_schema() {
       "      kubeconfig: ${{ steps.cluster.outputs.kubeconfig }}\n"
       "      wait: rollout\n"
       "      timeout: 10m";
+  s.validate = validate;
   return s;
 }
 
@@ -110,25 +143,26 @@ core::Expected<Options, std::string> read_options(const step_api::StepContext& c
   o.kustomize = ctx.param_string("kustomize");
   o.has_manifests = ctx.param("manifests").is_string();
   o.manifests = ctx.param_string("manifests");
-  if (o.files.empty() && o.kustomize.empty() && !o.has_manifests)
-    return core::unexpected(std::string("kubectl-apply needs at least one source: files, kustomize or manifests"));
+  if (o.files.empty() && o.kustomize.empty() && !o.has_manifests) return core::unexpected(std::string(kNoSource));
   for (const auto& f : o.files)
-    if (f == "-") return core::unexpected(std::string("files: '-' (standard input) is not allowed"));
+    if (f == "-") return core::unexpected(std::string("files: ") + kStdin);
   o.wait = ctx.param_string("wait", "established");
   std::string timeout = ctx.param_string("timeout", "5m");
   auto t = core::parse_duration(timeout);
   if (!t) return core::unexpected("timeout: '" + timeout + "' is not a duration such as 90s, 5m or 1h30m");
+  if (!positive_duration(timeout)) return core::unexpected(std::string("timeout: expected a positive duration such as 90s or 10m"));
   o.timeout = *t;
   o.settings.namespace_ = ctx.param_string("namespace");
   o.settings.server_side = ctx.param_bool("server-side");
   o.settings.field_manager = ctx.param_string("field-manager", "wf");
   o.settings.force_conflicts = ctx.param_bool("force-conflicts");
+  if (o.settings.force_conflicts && !o.settings.server_side) return core::unexpected(std::string(kForceNeedsServerSide));
   o.settings.work_dir = work_dir;
   o.settings.timeout_text = core::format_duration(o.timeout);
   o.kubectl.kubeconfig = ctx.param_string("kubeconfig");
   o.kubectl.context = ctx.param_string("context");
   o.kubectl.cache_dir = work_dir + "/discovery-cache";
-  o.kubectl.deadline = Clock::now() + o.timeout;
+  o.kubectl.deadline = ctx.clock->now() + o.timeout;
   return o;
 }
 
@@ -197,6 +231,8 @@ const core::StepSchema& KubectlApplyStep::schema() const {
 }
 
 StepResult KubectlApplyStep::run(step_api::StepContext& ctx) const {
+  if (!ctx.clock || !ctx.cancel)
+    return StepResult::failure(core::FailureClass::kPermanent, "no clock or cancel token in this context");
   std::string work_dir = ctx.attempt_dir + "/kubectl-apply";
   std::error_code ec;
   fs::create_directories(work_dir, ec);

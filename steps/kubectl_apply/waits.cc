@@ -71,7 +71,7 @@ std::optional<Failure> wait_established(const Kubectl& kubectl, const std::vecto
   auto& log = *kubectl.ctx().log;
   log.info("waiting for " + std::to_string(names.size()) + " CRD" + (names.size() == 1 ? "" : "s") +
            " to be established: " + core::join(names, ", "));
-  auto started = Clock::now();
+  auto started = kubectl.now();
   auto next_progress = started + kProgressEvery;
   std::vector<std::string> args = {"get", "customresourcedefinitions"};
   args.insert(args.end(), names.begin(), names.end());
@@ -91,12 +91,12 @@ std::optional<Failure> wait_established(const Kubectl& kubectl, const std::vecto
     } else {
       pending = crds_not_ready(r.out, names);
       if (pending.empty()) {
-        auto took = std::chrono::duration_cast<Millis>(Clock::now() - started);
+        auto took = std::chrono::duration_cast<Millis>(kubectl.now() - started);
         log.info("CRDs established in " + std::to_string(took.count()) + "ms");
         return std::nullopt;
       }
     }
-    auto now = Clock::now();
+    auto now = kubectl.now();
     if (now >= kubectl.deadline()) break;
     if (now >= next_progress) {
       std::vector<std::string> parts;
@@ -105,7 +105,7 @@ std::optional<Failure> wait_established(const Kubectl& kubectl, const std::vecto
       next_progress = now + kProgressEvery;
     }
     auto sleep = std::min<Clock::duration>(interval, kubectl.deadline() - now);
-    if (!kubectl.ctx().cancel->sleep_for(sleep))
+    if (!kubectl.sleep_for(sleep))
       return Failure{core::FailureClass::kCancelled, "cancelled while waiting for CRDs"};
     interval = std::min(interval * 3 / 2, kMaxPoll);
   }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <string_view>
 
 #include "runner/core/strings.h"
 #include "runner/core/json.h"
@@ -94,22 +95,16 @@ core::Expected<Action, std::string> parse_action(const std::string& s) {
 
 // `backend-config`: a map (kept for the HCL file) or a list of files.
 std::string read_backend_config(const Value& backend, const std::string& working_directory, Options& o) {
+  if (std::string e = check_backend_config(backend); !e.empty()) return "backend-config: " + e;
   if (backend.is_null()) return {};
   if (backend.is_object()) {
-    auto text = backend_config_hcl(backend);
-    if (!text) return text.error();
     o.backend_config_map = backend;
     return {};
   }
-  bool files = backend.is_string();
-  if (backend.is_array()) {
-    files = true;
-    for (const auto& e : backend.as_array()) files = files && (e.is_string() || e.is_number());
-  }
-  if (!files) return "backend-config: expected a map, or a list of files";
   for (const auto& f : string_list(backend)) {
     std::string path = absolute(f, working_directory);
-    // terraform reads a -backend-config value with '=' as KEY=VALUE.
+    // terraform reads a -backend-config value with '=' as KEY=VALUE (the
+    // working directory's part of the path is known only now).
     if (path.find('=') != std::string::npos)
       return "backend-config: file path '" + path + "' contains '=', which terraform reads as KEY=VALUE";
     o.backend_config_files.push_back(path);
@@ -118,6 +113,60 @@ std::string read_backend_config(const Value& backend, const std::string& working
 }
 
 }  // namespace
+
+std::string check_dir(const Value& dir) {
+  if (dir.is_null() || scalar_text(dir).empty()) return "the configuration directory is required";
+  return {};
+}
+
+std::string check_vars(const Value& vars) {
+  if (vars.is_null()) return {};
+  if (!vars.is_object()) return "expected a map of variable names to values";
+  for (const auto& [name, v] : vars.as_object())
+    if (!is_identifier(name)) return "'" + name + "' is not a valid variable name";
+  return {};
+}
+
+std::string check_backend_config(const Value& backend) {
+  if (backend.is_null()) return {};
+  if (backend.is_object()) {
+    for (const auto& [key, v] : backend.as_object())
+      if (!is_identifier(key)) return "'" + key + "' is not a valid backend setting name";
+    return {};
+  }
+  bool files = backend.is_string();
+  if (backend.is_array()) {
+    files = true;
+    for (const auto& e : backend.as_array()) files = files && (e.is_string() || e.is_number());
+  }
+  if (!files) return "expected a map, or a list of files";
+  for (const auto& f : string_list(backend))
+    if (f.find('=') != std::string::npos)
+      return "file path '" + f + "' contains '=', which terraform reads as KEY=VALUE";
+  return {};
+}
+
+std::string check_workspace(const Value& workspace) {
+  if (workspace.is_null()) return {};
+  std::string name = scalar_text(workspace);
+  // terraform accepts a name that needs no escaping in a URL path segment.
+  for (unsigned char c : name)
+    if (!(std::isalnum(c) || std::string_view("-._~!$&'()*+,;=:@").find(static_cast<char>(c)) != std::string_view::npos))
+      return "'" + name + "' is not a valid workspace name (letters, digits, '-', '_', '.'; no '/' or spaces)";
+  return {};
+}
+
+std::string check_parallelism(const Value& p) {
+  if (p.is_null()) return {};
+  double n = p.is_number() ? p.as_number() : std::strtod(scalar_text(p).c_str(), nullptr);
+  if (!(n >= 1) || n != std::floor(n) || n > 1e6) return "expected a positive whole number, got " + scalar_text(p);
+  return {};
+}
+
+std::string check_targets(const std::string& action, const Value& targets) {
+  if (string_list(targets).empty() || action == "apply" || action == "plan" || action == "destroy") return {};
+  return "targets limit plan, apply and destroy; action '" + action + "' has none";
+}
 
 const char* action_name(Action a) {
   switch (a) {
@@ -166,13 +215,12 @@ core::Expected<Options, std::string> read_options(const Value& with, const std::
   o.action = *a;
 
   const Value& dir = get("dir");
-  if (dir.is_null() || scalar_text(dir).empty()) return fail("dir: the configuration directory is required");
+  if (std::string e = check_dir(dir); !e.empty()) return fail("dir: " + e);
   o.dir = absolute(scalar_text(dir), working_directory);
 
   if (const Value& vars = get("vars"); !vars.is_null()) {
-    if (!vars.is_object()) return fail("vars: expected a map of variable names to values");
+    if (std::string e = check_vars(vars); !e.empty()) return fail("vars: " + e);
     for (const auto& [name, v] : vars.as_object()) {
-      if (!is_identifier(name)) return fail("vars: '" + name + "' is not a valid variable name");
       if (v.is_null()) continue;  // unset: the variable's default applies
       o.vars.emplace_back(name, encode_var(v));
     }
@@ -182,6 +230,7 @@ core::Expected<Options, std::string> read_options(const Value& with, const std::
   if (std::string error = read_backend_config(get("backend-config"), working_directory, o); !error.empty())
     return fail(error);
 
+  if (std::string e = check_workspace(get("workspace")); !e.empty()) return fail("workspace: " + e);
   o.workspace = get("workspace").is_null() ? "" : scalar_text(get("workspace"));
 
   if (const Value& t = get("lock-timeout"); !t.is_null()) {
@@ -195,11 +244,10 @@ core::Expected<Options, std::string> read_options(const Value& with, const std::
   }
 
   if (const Value& p = get("parallelism"); !p.is_null()) {
-    double n = p.is_number() ? p.as_number() : std::strtod(scalar_text(p).c_str(), nullptr);
-    if (!(n >= 1) || n != std::floor(n) || n > 1e6)
-      return fail("parallelism: expected a positive whole number, got " + scalar_text(p));
-    o.parallelism = static_cast<int>(n);
+    if (std::string e = check_parallelism(p); !e.empty()) return fail("parallelism: " + e);
+    o.parallelism = static_cast<int>(p.is_number() ? p.as_number() : std::strtod(scalar_text(p).c_str(), nullptr));
   }
+  if (std::string e = check_targets(action_name(o.action), get("targets")); !e.empty()) return fail("targets: " + e);
   o.targets = string_list(get("targets"));
   o.args = string_list(get("args"));
   return o;

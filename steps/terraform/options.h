@@ -35,6 +35,18 @@ struct Options {
 /// Errors name the parameter ("vars: 'my var' is not a valid variable name").
 core::Expected<Options, std::string> read_options(const core::Value& with, const std::string& working_directory);
 
+/// The checks of single values, shared by read_options() and `wf validate`
+/// (which runs them on the values known before the run). Each returns the
+/// problem without the parameter's name ("'my var' is not a valid variable
+/// name"), or "" when the value is fine.
+std::string check_dir(const core::Value& dir);
+std::string check_vars(const core::Value& vars);
+std::string check_backend_config(const core::Value& backend);
+std::string check_workspace(const core::Value& workspace);
+std::string check_parallelism(const core::Value& parallelism);
+/// `targets` limit plan, apply and destroy: an error for `init` and `output`.
+std::string check_targets(const std::string& action, const core::Value& targets);
+
 /// A `vars` value as TF_VAR_ text: strings as they are, numbers and booleans
 /// as their text, lists and maps as JSON (terraform parses complex TF_VAR_
 /// values as HCL, of which JSON's syntax is a part).

@@ -1,9 +1,39 @@
 // The terraform step's declared parameters: what the loader validates and
 // `wf steps terraform` prints.
 
+#include <string_view>
+#include <utility>
+
+#include "steps/terraform/options.h"
 #include "steps/terraform/terraform_step.h"
 
 namespace wf::steps {
+
+namespace {
+
+// What `wf validate` checks before anything runs, on the values known then
+// (read_options() runs the same checks when the step runs). The loader has
+// already checked each value's type, `action`'s choices and that paths exist.
+void validate(core::ParamCheck& check) {
+  using Check = std::string (*)(const core::Value&);
+  for (auto [name, fn] : {std::pair<const char*, Check>{"dir", terraform::check_dir},
+                          {"vars", terraform::check_vars},
+                          {"backend-config", terraform::check_backend_config},
+                          {"workspace", terraform::check_workspace},
+                          {"parallelism", terraform::check_parallelism}}) {
+    const core::Value* v = check.known(name);
+    // A value of the wrong type is the loader's error already.
+    if (!v || (std::string_view(name) == "vars" && !v->is_object()) ||
+        (std::string_view(name) == "parallelism" && !v->is_number()))
+      continue;
+    if (std::string e = fn(*v); !e.empty()) check.error(name, e);
+  }
+  auto action = check.known_string("action");
+  if (const core::Value* targets = check.known("targets"); targets && action)
+    if (std::string e = terraform::check_targets(*action, *targets); !e.empty()) check.error("targets", e);
+}
+
+}  // namespace
 
 const core::StepSchema& TerraformStep::schema() const {
   static const core::StepSchema kSchema = [] {
@@ -99,6 +129,7 @@ const core::StepSchema& TerraformStep::schema() const {
         "  show:\n"
         "    needs: [cluster]\n"
         "    run: echo \"endpoint ${{ steps.cluster.outputs.endpoint }}\"";
+    s.validate = validate;
     return s;
   }();
   return kSchema;

@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "fakes.h"
+#include "github_fakes.h"
 #include "tests/support/command.h"
 
 using namespace wf::steps::gh;
@@ -36,15 +36,14 @@ struct Harness {
   wf::test::TempDir tmp;
   FakeHttp http;
   FakeClock clock;
-  Timing timing;
   DispatchParams params = make_params();
   RecordStore store{tmp.path() + "/runs/r1/steps/smoke"};
-  GitHubApi api{http, clock, {params.api_url, params.token, timing, nullptr}};
+  GitHubApi api{http, clock, clock.cancel(), {params.api_url, params.token, params.timing, nullptr}};
   std::vector<std::string> lines;
   int attempt = 1;
 
   Session session() {
-    return Session{api, clock, timing, params, store, [this](const std::string& l) { lines.push_back(l); }, attempt};
+    return Session{api, clock, clock.cancel(), params, store, [this](const std::string& l) { lines.push_back(l); }, attempt};
   }
   wf::core::Expected<DispatchRecord, wf::step_api::StepResult> dispatch() {
     Session s = session();
@@ -153,7 +152,7 @@ TEST_CASE("dispatch: a lost answer and no run in the window fails as transient, 
   h.http.script("dispatch", transport_error("Empty reply from server"));
   SystemTime last_list_at;
   h.http.fallback("list", [&](const HttpRequest&) {
-    last_list_at = h.clock.now();
+    last_list_at = h.clock.wall_now();
     return run_list({older()});
   });
   auto r = h.dispatch();
@@ -161,7 +160,7 @@ TEST_CASE("dispatch: a lost answer and no run in the window fails as transient, 
   CHECK(r.error().failure_class == FailureClass::kTransient);
   CHECK_THAT(r.error().summary, Catch::Contains("no run of it appeared within 1m30s"));
   CHECK(h.http.count("dispatch") == 1);
-  CHECK(last_list_at >= epoch() + h.timing.find_window);  // the last look came after the window
+  CHECK(last_list_at >= epoch() + h.params.timing.find_window);  // the last look came after the window
   CHECK(h.store.load()->state == State::kIntent);
 }
 
@@ -277,7 +276,7 @@ TEST_CASE("dispatch: when the intent cannot be recorded, nothing is dispatched",
   wf::test::TempDir other;
   std::string file = other.write("a-file", "x");
   RecordStore unwritable(file + "/steps/smoke");
-  Session s{h.api, h.clock, h.timing, h.params, unwritable, [](const std::string&) {}, 1};
+  Session s{h.api, h.clock, h.clock.cancel(), h.params, unwritable, [](const std::string&) {}, 1};
   h.http.script("list", run_list({older()}));
   auto r = ensure_dispatched(s);
   REQUIRE_FALSE(r);

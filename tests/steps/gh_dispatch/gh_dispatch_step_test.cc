@@ -3,13 +3,14 @@
 
 #include "steps/gh_dispatch/gh_dispatch_step.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <mutex>
 
-#include "fakes.h"
+#include "github_fakes.h"
 #include "runner/core/json.h"
 #include "tests/support/command.h"
+#include "tests/support/recording_log.h"
 
 using namespace wf::gh_test;
 using wf::core::FailureClass;
@@ -18,33 +19,11 @@ using wf::step_api::StepContext;
 
 namespace {
 
-class RecordingLog : public wf::step_api::StepLog {
- public:
-  void line(Stream, std::string_view text) override {
-    std::lock_guard<std::mutex> l(mu_);
-    lines.emplace_back(text);
-  }
-  void add_secret(std::string_view value) override {
-    std::lock_guard<std::mutex> l(mu_);
-    secrets.emplace_back(value);
-    secret_registered_before_line.push_back(lines.size());
-  }
-  std::vector<std::string> lines, secrets;
-  std::vector<size_t> secret_registered_before_line;
-  std::string all() const {
-    std::string s;
-    for (const auto& l : lines) s += l + "\n";
-    return s;
-  }
-
- private:
-  std::mutex mu_;
-};
-
 struct Harness {
   wf::test::TempDir tmp;
   FakeHttp http;
-  RecordingLog log;
+  wf::test::RecordingLog log;
+  FakeClock clock;
   wf::core::CancelToken cancel;
   StepContext ctx;
   wf::steps::GhDispatchStep step;
@@ -52,13 +31,13 @@ struct Harness {
   explicit Harness(const std::string& with_json) {
     ctx.step_id = "smoke";
     ctx.with = *wf::core::parse_json(with_json);
-    ctx.env = {{"WF_TEST_TIME_SCALE", "0.001"}};
     ctx.attempt_dir = tmp.path() + "/runs/r1/steps/smoke/1";
     std::filesystem::create_directories(ctx.attempt_dir);
     ctx.working_directory = tmp.path();
     ctx.log = &log;
     ctx.http = &http;
     ctx.cancel = &cancel;
+    ctx.clock = &clock;
   }
 };
 
@@ -116,10 +95,10 @@ TEST_CASE("gh-dispatch step: a run through the contract: dispatch, wait, outputs
   REQUIRE(r.ok);
   CHECK(output(r, "run-id") == "7000000042");
   CHECK(output(r, "conclusion") == "success");
-  REQUIRE_FALSE(h.log.secrets.empty());
-  CHECK(h.log.secrets[0] == "tok-VERY-secret");
-  CHECK(h.log.secret_registered_before_line[0] == 0);
-  CHECK(h.log.all().find("tok-VERY-secret") == std::string::npos);
+  REQUIRE_FALSE(h.log.secrets().empty());
+  CHECK(h.log.secrets()[0] == "tok-VERY-secret");
+  CHECK(h.log.secret_positions()[0] == 0);
+  CHECK(h.log.text().find("tok-VERY-secret") == std::string::npos);
   CHECK(r.summary.find("tok-VERY-secret") == std::string::npos);
   CHECK(std::filesystem::exists(h.tmp.path() + "/runs/r1/steps/smoke/dispatch.json"));
   CHECK(wf::test::read_file(h.tmp.path() + "/runs/r1/steps/smoke/dispatch.json").find("tok-VERY") == std::string::npos);
@@ -132,7 +111,8 @@ TEST_CASE("gh-dispatch step: a token from GITHUB_TOKEN is registered as a secret
   h.http.script("dispatch", dispatch_details(5));
   auto r = h.step.run(h.ctx);
   REQUIRE(r.ok);
-  CHECK(std::find(h.log.secrets.begin(), h.log.secrets.end(), "ghs_fromTheEnvironment") != h.log.secrets.end());
+  auto secrets = h.log.secrets();
+  CHECK(std::find(secrets.begin(), secrets.end(), "ghs_fromTheEnvironment") != secrets.end());
   CHECK(output(r, "run-id") == "5");
   CHECK(output(r, "conclusion") == "");
   CHECK(h.http.count("get") == 0);  // wait: false
@@ -155,4 +135,21 @@ TEST_CASE("gh-dispatch step: a step that was cancelled before it started sends n
   CHECK_FALSE(r.ok);
   CHECK(r.failure_class == FailureClass::kCancelled);
   CHECK(h.http.count("dispatch") == 0);
+}
+
+TEST_CASE("gh-dispatch step: validate checks the known values, leaves those given by an expression to the run",
+          "[gh-dispatch]") {
+  wf::steps::GhDispatchStep step;
+  REQUIRE(step.schema().validate);
+  wf::core::ParamCheck known(*wf::core::parse_json(R"({"repo":"planetarium","workflow":"smoke.yaml","ref":"main"})"),
+                             {});
+  step.schema().validate(known);
+  REQUIRE(known.problems().size() == 1);
+  CHECK(known.problems()[0].param == "repo");
+  CHECK(known.problems()[0].message == "'planetarium' is not OWNER/NAME");
+
+  // `repo: ${{ inputs.repo }}`: the loader passes it as dynamic, not as its text.
+  wf::core::ParamCheck dynamic(*wf::core::parse_json(R"({"workflow":"smoke.yaml","ref":"main"})"), {"repo"});
+  step.schema().validate(dynamic);
+  CHECK(dynamic.problems().empty());
 }

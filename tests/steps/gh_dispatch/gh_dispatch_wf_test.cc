@@ -20,6 +20,9 @@ using std::chrono::milliseconds;
 
 const char* kFileToken = "ghp_tokenInTheFile_0123456789";  // the fixture's token in some tests
 
+// The step's own waits, short enough for faults on a local server.
+const std::string kShortWaits = "      request-timeout: 600ms\n      find-run-timeout: 1800ms\n";
+
 struct WfRun {
   CommandResult r;
   std::string run_dir;
@@ -50,7 +53,7 @@ WfRun read_run(const TempDir& dir, CommandResult r) {
 }
 
 std::map<std::string, std::string> env_for(const GitHubApiServer& gh) {
-  return {{"FIXTURE_TOKEN", gh.token()}, {"WF_TEST_TIME_SCALE", "0.02"}};
+  return {{"FIXTURE_TOKEN", gh.token()}};
 }
 
 WfRun wf_run(const TempDir& dir, const GitHubApiServer& gh, std::vector<std::string> args = {"run", "wf.yaml"}) {
@@ -73,7 +76,7 @@ std::string workflow(const GitHubApiServer& gh, const std::string& extra_with = 
          "      inputs: { cluster: c1, smoke: true }\n"
          "      token: ${{ secrets.gh }}\n"
          "      api-url: " +
-         gh.url() + "\n      poll-interval: 20ms\n" + extra_with + step_keys +
+         gh.url() + "\n      poll-interval: 20ms\n" + kShortWaits + extra_with + step_keys +
          "  report:\n"
          "    needs: [smoke]\n"
          "    run: echo \"id=${{ steps.smoke.outputs.run-id }} conclusion=${{ steps.smoke.outputs.conclusion }} "
@@ -145,10 +148,11 @@ TEST_CASE("wf + gh-dispatch: a token from GITHUB_TOKEN is masked like a declared
             "      repo: octo-org/deploy-repo\n      workflow: deploy.yaml\n      ref: main\n"
             "      api-url: " +
                 gh.url() +
-                "\n      poll-interval: 20ms\n"
+                "\n      poll-interval: 20ms\n" +
+                kShortWaits +
                 "  leak:\n    needs: [smoke]\n    run: echo \"the token is $GITHUB_TOKEN\"\n");
   auto w = read_run(dir, run_wf_local({"run", "wf.yaml"}, dir.path(),
-                                      {{"GITHUB_TOKEN", kFileToken}, {"WF_TEST_TIME_SCALE", "0.02"}}, 60));
+                                      {{"GITHUB_TOKEN", kFileToken}}, 60));
   INFO(w.all());
   REQUIRE(w.r.exit_code == 0);
   CHECK_THAT(w.r.out, Catch::Contains("the token is ***"));
@@ -210,7 +214,7 @@ TEST_CASE("wf + gh-dispatch: a bad token fails at once with GitHub's message", "
   TempDir dir;
   dir.write("wf.yaml", workflow(gh));
   auto w = read_run(dir, run_wf_local({"run", "wf.yaml"}, dir.path(),
-                                      {{"FIXTURE_TOKEN", "ghp_notTheRightOne"}, {"WF_TEST_TIME_SCALE", "0.02"}}, 60));
+                                      {{"FIXTURE_TOKEN", "ghp_notTheRightOne"}}, 60));
   INFO(w.all());
   CHECK(w.r.exit_code == 1);
   CHECK_THAT(w.r.out, Catch::Contains("HTTP 401: Bad credentials"));

@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "fakes.h"
+#include "github_fakes.h"
 #include "runner/core/json.h"
 
 using namespace wf::steps::gh;
@@ -29,7 +29,7 @@ DispatchParams params() {
 struct Api {
   FakeHttp http;
   FakeClock clock;
-  GitHubApi api{http, clock, {"https://api.example.test", "tok-SECRET-123", Timing{}, nullptr}};
+  GitHubApi api{http, clock, clock.cancel(), {"https://api.example.test", "tok-SECRET-123", Timing{}, nullptr}};
 };
 
 std::string header(const HttpRequest& r, const std::string& name) {

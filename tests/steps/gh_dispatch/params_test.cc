@@ -102,14 +102,19 @@ TEST_CASE("params: durations", "[gh-dispatch]") {
   CHECK_FALSE(parse_params(w.with("poll-interval", "0s"), {}, true));
 }
 
-TEST_CASE("timing: WF_TEST_TIME_SCALE scales the internal waits, only by a factor above 0 and at most 1",
-          "[gh-dispatch]") {
-  Timing normal = Timing::from_env({});
-  CHECK(normal.secondary_limit_wait == Millis(60000));
-  Timing fast = Timing::from_env({{"WF_TEST_TIME_SCALE", "0.01"}});
-  CHECK(fast.secondary_limit_wait == Millis(600));
-  CHECK(fast.find_window == Millis(900));
-  CHECK(Timing::from_env({{"WF_TEST_TIME_SCALE", "5"}}).secondary_limit_wait == Millis(60000));
-  CHECK(Timing::from_env({{"WF_TEST_TIME_SCALE", "abc"}}).secondary_limit_wait == Millis(60000));
-  CHECK(Timing::from_env({{"WF_TEST_TIME_SCALE", "0"}}).secondary_limit_wait == Millis(60000));
+TEST_CASE("params: request-timeout and find-run-timeout set the step's waits, GitHub's rules stay", "[gh-dispatch]") {
+  Value w = with(R"({"repo":"o/r","workflow":"d.yml","ref":"main","token":"t"})");
+  auto normal = parse_params(w, {}, true);
+  REQUIRE(normal);
+  CHECK(normal->timing.request_timeout == Millis(30000));
+  CHECK(normal->timing.find_window == Millis(90000));
+  CHECK(normal->timing.secondary_limit_wait == Millis(60000));
+  auto fast = parse_params(w.with("request-timeout", "600ms").with("find-run-timeout", "2s"), {}, true);
+  REQUIRE(fast);
+  CHECK(fast->timing.request_timeout == Millis(600));
+  CHECK(fast->timing.find_window == Millis(2000));
+  CHECK(fast->timing.secondary_limit_wait == Millis(60000));
+  auto zero = parse_params(w.with("find-run-timeout", "0s"), {}, true);
+  REQUIRE_FALSE(zero);
+  CHECK(zero.error() == "with.find-run-timeout: expected a positive duration such as 20s or 5m");
 }

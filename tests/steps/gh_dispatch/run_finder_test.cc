@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "fakes.h"
+#include "github_fakes.h"
 
 using namespace wf::steps::gh;
 using namespace wf::gh_test;

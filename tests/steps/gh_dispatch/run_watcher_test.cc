@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "fakes.h"
+#include "github_fakes.h"
 #include "tests/support/command.h"
 
 using namespace wf::steps::gh;
@@ -19,10 +19,9 @@ struct Harness {
   wf::test::TempDir tmp;
   FakeHttp http;
   FakeClock clock;
-  Timing timing;
   DispatchParams params;
   RecordStore store{tmp.path() + "/runs/r1/steps/smoke"};
-  GitHubApi api{http, clock, {"https://api.example.test", "tok", timing, nullptr}};
+  GitHubApi api{http, clock, clock.cancel(), {"https://api.example.test", "tok", params.timing, nullptr}};
   DispatchRecord record;
   std::vector<std::string> lines;
 
@@ -43,7 +42,7 @@ struct Harness {
     record.sent_at_ms = std::chrono::duration_cast<Millis>(epoch().time_since_epoch()).count();
   }
   StepResult watch() {
-    Session s{api, clock, timing, params, store, [this](const std::string& l) { lines.push_back(l); }, 1};
+    Session s{api, clock, clock.cancel(), params, store, [this](const std::string& l) { lines.push_back(l); }, 1};
     return watch_run(s, record);
   }
   bool logged(const std::string& text) const {

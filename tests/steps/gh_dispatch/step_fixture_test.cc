@@ -1,12 +1,12 @@
 // gh-dispatch's run() with the real libcurl adapter against the GitHub API
 // test server: every fault of the issue, with the server's dispatch counter
-// proving one dispatch. Internal waits are scaled down with the test-only
-// WF_TEST_TIME_SCALE (0.02: 600 ms request timeout, 1.8 s search window,
-// 1.2 s secondary rate limit).
+// proving one dispatch. The step's waits are short real durations set by its
+// parameters (600 ms request timeout, 1.8 s search window); GitHub's minute
+// for a secondary rate limit runs on a recording clock's virtual time.
 
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <mutex>
+#include <algorithm>
 #include <thread>
 
 #include "runner/adapters/http_client.h"
@@ -14,6 +14,8 @@
 #include "steps/gh_dispatch/gh_dispatch_step.h"
 #include "tests/fixtures/github_api/github_api_server.h"
 #include "tests/support/command.h"
+#include "tests/support/recording_clock.h"
+#include "tests/support/recording_log.h"
 
 using namespace wf;
 using core::FailureClass;
@@ -26,23 +28,6 @@ using test::RunScript;
 
 namespace {
 
-class Log : public step_api::StepLog {
- public:
-  void line(Stream, std::string_view text) override {
-    std::lock_guard<std::mutex> l(mu_);
-    text_ += std::string(text) + "\n";
-  }
-  void add_secret(std::string_view) override {}
-  std::string text() {
-    std::lock_guard<std::mutex> l(mu_);
-    return text_;
-  }
-
- private:
-  std::mutex mu_;
-  std::string text_;
-};
-
 /// The step's attempts against one server, sharing a step directory as the
 /// executor's attempts do.
 struct Bench {
@@ -51,8 +36,9 @@ struct Bench {
   std::unique_ptr<services::HttpClient> http = adapters::make_http_client();
   steps::GhDispatchStep step;
   std::string extra_with;
-  std::string scale = "0.02";
-  Log log;
+  std::string find_run_timeout = "1800ms";
+  core::Clock* clock = &core::SystemClock::instance();
+  test::RecordingLog log;
   int attempts = 0;
 
   explicit Bench(GitHubApiServer& server, std::string with = "") : gh(server), extra_with(std::move(with)) {}
@@ -64,16 +50,18 @@ struct Bench {
     ctx.attempt = ++attempts;
     std::string with = R"({"repo":"octo-org/deploy-repo","workflow":"deploy.yaml","ref":"main",)"
                        R"("inputs":{"cluster":"c1"},"wait":true,"poll-interval":"20ms","cancel-on-abort":true,)"
+                       R"("request-timeout":"600ms","find-run-timeout":")" + find_run_timeout + R"(",)"
                        R"("api-url":")" +
                        gh.url() + "\"" + extra_with + "}";
     ctx.with = *core::parse_json(with);
-    ctx.env = {{"WF_TEST_TIME_SCALE", scale}, {"GITHUB_TOKEN", gh.token()}};
+    ctx.env = {{"GITHUB_TOKEN", gh.token()}};
     ctx.attempt_dir = tmp.path() + "/runs/r1/steps/smoke/" + std::to_string(ctx.attempt);
     std::filesystem::create_directories(ctx.attempt_dir);
     ctx.working_directory = tmp.path();
     ctx.log = &log;
     ctx.http = http.get();
     ctx.cancel = cancel_token ? cancel_token : &own;
+    ctx.clock = clock;
     return step.run(ctx);
   }
 };
@@ -132,7 +120,7 @@ TEST_CASE("fixture step: an answer lost before the dispatch was recorded: the ne
   Fault fault = GENERATE(Fault::drop_before(), Fault::http(503));
   gh.push_fault(Route::kDispatch, fault);
   Bench b(gh);
-  b.scale = "0.01";  // a 0.9 s search window
+  b.find_run_timeout = "900ms";
   auto first = b.attempt();
   CHECK_FALSE(first.ok);
   CHECK(first.failure_class == FailureClass::kTransient);
@@ -150,7 +138,7 @@ TEST_CASE("fixture step: a run listed only after the first attempt gave up is fo
   gh.push_fault(Route::kDispatch, Fault::drop_after());
   gh.set_run_script(RunScript{1, 1, "success", milliseconds(1300)});  // beyond the 0.9 s window
   Bench b(gh);
-  b.scale = "0.01";
+  b.find_run_timeout = "900ms";
   auto first = b.attempt();
   CHECK_FALSE(first.ok);
   CHECK(first.failure_class == FailureClass::kTransient);
@@ -230,7 +218,8 @@ TEST_CASE("fixture step: a rate-limited dispatch is classified, the retry dispat
   auto first = b.attempt();
   CHECK(first.failure_class == FailureClass::kRateLimited);
   REQUIRE(first.retry_after);
-  CHECK(*first.retry_after == (retry_after >= 0 ? milliseconds(retry_after * 1000) : milliseconds(1200)));
+  // Without Retry-After: GitHub's "wait at least one minute".
+  CHECK(*first.retry_after == (retry_after >= 0 ? milliseconds(retry_after * 1000) : milliseconds(60000)));
   auto second = b.attempt();
   REQUIRE(second.ok);
   CHECK(gh.dispatches() == 1);
@@ -239,12 +228,14 @@ TEST_CASE("fixture step: a rate-limited dispatch is classified, the retry dispat
 TEST_CASE("fixture step: rate limits while polling are waited out", "[gh-dispatch][fixture]") {
   GitHubApiServer gh;
   gh.set_run_script(RunScript{2, 1, "success", milliseconds(0)});
-  SECTION("secondary, no Retry-After: at least the (scaled) minute") {
+  SECTION("secondary, no Retry-After: at least GitHub's minute (on virtual time)") {
     gh.push_fault(Route::kGetRun, Fault::secondary_limit(403, -1));
     Bench b(gh);
-    auto start = std::chrono::steady_clock::now();
+    test::RecordingClock clock;
+    b.clock = &clock;
     REQUIRE(b.attempt().ok);
-    CHECK(test::seconds_since(start) >= 1.2);
+    auto sleeps = clock.sleeps();
+    CHECK(std::count(sleeps.begin(), sleeps.end(), milliseconds(60000)) == 1);
   }
   SECTION("Retry-After") {
     gh.push_fault(Route::kGetRun, Fault::secondary_limit(429, 1));

@@ -12,6 +12,9 @@
 
 #include "runner/core/json.h"
 #include "tests/support/command.h"
+#include "tests/support/fake_process_runner.h"
+#include "tests/support/recording_clock.h"
+#include "tests/support/recording_log.h"
 
 using namespace wf;
 using services::ProcessResult;
@@ -19,42 +22,7 @@ using services::ProcessSpec;
 
 namespace {
 
-class ScriptedKubectl : public services::ProcessRunner {
- public:
-  /// Answers one kubectl call: exit code, stdout, stderr.
-  struct Answer {
-    int exit_code = 0;
-    std::string out;
-    std::string err;
-  };
-  std::function<Answer(const std::vector<std::string>& argv)> answer;
-  std::vector<ProcessSpec> specs;
-
-  ProcessResult run(const ProcessSpec& spec, const core::CancelToken&) override {
-    specs.push_back(spec);
-    Answer a = answer ? answer(spec.argv) : Answer{};
-    if (!a.out.empty() && spec.on_stdout) spec.on_stdout(a.out);
-    if (!a.err.empty() && spec.on_stderr) spec.on_stderr(a.err);
-    ProcessResult r;
-    r.started = true;
-    r.exit_code = a.exit_code;
-    return r;
-  }
-  /// The calls whose argv contains `word`.
-  std::vector<std::vector<std::string>> calls(const std::string& word) const {
-    std::vector<std::vector<std::string>> out;
-    for (const auto& s : specs)
-      if (std::find(s.argv.begin(), s.argv.end(), word) != s.argv.end()) out.push_back(s.argv);
-    return out;
-  }
-};
-
-class RecordingLog : public step_api::StepLog {
- public:
-  std::string text;
-  void line(Stream, std::string_view l) override { text.append(l).append("\n"); }
-  void add_secret(std::string_view) override {}
-};
+using ScriptedKubectl = test::FakeProcessRunner;
 
 bool has(const std::vector<std::string>& argv, const std::string& a) {
   return std::find(argv.begin(), argv.end(), a) != argv.end();
@@ -80,7 +48,8 @@ const char* kEstablished =
 struct Harness {
   test::TempDir dir;
   ScriptedKubectl kubectl;
-  RecordingLog log;
+  test::RecordingLog log;
+  test::RecordingClock clock;
   core::CancelToken cancel;
   step_api::StepContext ctx;
   steps::KubectlApplyStep step;
@@ -94,12 +63,13 @@ struct Harness {
     ctx.log = &log;
     ctx.processes = &kubectl;
     ctx.cancel = &cancel;
+    ctx.clock = &clock;
   }
   step_api::StepResult run() { return step.run(ctx); }
 };
 
 // Answers like kubectl for a bundle: apply prints -o name lines; get crd says established.
-ScriptedKubectl::Answer happy(const std::vector<std::string>& argv) {
+ScriptedKubectl::Output happy(const std::vector<std::string>& argv) {
   if (has(argv, "get")) return {0, kEstablished, ""};
   if (!has(argv, "apply")) return {};
   std::string out;
@@ -126,12 +96,12 @@ TEST_CASE("kubectl-apply step: Namespaces and CRDs first, CRDs waited for, then 
                                             {"force-conflicts", true},
                                             {"wait", "established"},
                                             {"timeout", "1m"}}));
-  h.kubectl.answer = happy;
+  h.kubectl.answer_with(happy);
   auto r = h.run();
-  INFO(h.log.text);
+  INFO(h.log.text());
   REQUIRE(r.ok);
-  REQUIRE(h.kubectl.specs.size() == 4);
-  const auto& first = h.kubectl.specs[0].argv;
+  REQUIRE(h.kubectl.specs().size() == 4);
+  const auto first = h.kubectl.specs()[0].argv;
   CHECK(std::vector<std::string>(first.begin(), first.begin() + 6) ==
         std::vector<std::string>{"kubectl", "--kubeconfig", "kube/config", "--context", "testnet", "apply"});
   CHECK(has(first, "--server-side"));
@@ -140,18 +110,18 @@ TEST_CASE("kubectl-apply step: Namespaces and CRDs first, CRDs waited for, then 
   CHECK(has(first, "-o"));
   CHECK(has(first, "name"));
   // The CRDs, all in one call.
-  const auto& get = h.kubectl.specs[1].argv;
+  const auto get = h.kubectl.specs()[1].argv;
   CHECK(has(get, "get"));
   CHECK(has(get, "widgets.example.com"));
   // The rest: the Widget without a namespace gets -n apps; the ConfigMap that
   // names another namespace goes in a call of its own without -n.
-  const auto& rest = h.kubectl.specs[2].argv;
+  const auto rest = h.kubectl.specs()[2].argv;
   CHECK(has(rest, "-n"));
   CHECK(has(rest, "apps"));
-  const auto& other = h.kubectl.specs[3].argv;
+  const auto other = h.kubectl.specs()[3].argv;
   CHECK_FALSE(has(other, "-n"));
   // Every kubectl gets the attempt's own discovery cache, in the working directory.
-  for (const auto& s : h.kubectl.specs) {
+  for (const auto& s : h.kubectl.specs()) {
     CHECK(s.env.at("KUBECACHEDIR") == h.ctx.attempt_dir + "/kubectl-apply/discovery-cache");
     CHECK(s.cwd == h.dir.path());
   }
@@ -165,7 +135,7 @@ TEST_CASE("kubectl-apply step: Namespaces and CRDs first, CRDs waited for, then 
 TEST_CASE("kubectl-apply step: client-side apply keeps kubectl's field manager, wait: none skips the CRD wait",
           "[kubectl-apply]") {
   Harness h(core::Value(core::Value::Object{{"manifests", kBundle}, {"wait", "none"}, {"timeout", "1m"}}));
-  h.kubectl.answer = happy;
+  h.kubectl.answer_with(happy);
   auto r = h.run();
   REQUIRE(r.ok);
   CHECK(h.kubectl.calls("get").empty());
@@ -181,7 +151,7 @@ TEST_CASE("kubectl-apply step: 'no matches for kind' is retried, only for the ob
           "[kubectl-apply]") {
   Harness h(core::Value(core::Value::Object{{"manifests", kBundle}, {"timeout", "1m"}}));
   int rest_calls = 0;
-  h.kubectl.answer = [&](const std::vector<std::string>& argv) -> ScriptedKubectl::Answer {
+  h.kubectl.answer_with([&](const std::vector<std::string>& argv) -> ScriptedKubectl::Output {
     std::string dir = dir_of(argv);
     if (has(argv, "apply") && dir.find("objects-1") != std::string::npos) {
       ++rest_calls;
@@ -196,25 +166,25 @@ TEST_CASE("kubectl-apply step: 'no matches for kind' is retried, only for the ob
       CHECK_FALSE(std::filesystem::exists(dir + "/00003.yaml"));  // the ConfigMap was applied
     }
     return happy(argv);
-  };
+  });
   auto r = h.run();
-  INFO(h.log.text);
+  INFO(h.log.text());
   REQUIRE(r.ok);
   CHECK(rest_calls == 2);
-  CHECK(h.log.text.find("1 object not ready yet (Widget/w1: no matches for kind \"Widget\"") != std::string::npos);
+  CHECK(h.log.text().find("1 object not ready yet (Widget/w1: no matches for kind \"Widget\"") != std::string::npos);
   CHECK(r.outputs[0].second == core::Value("4"));
 }
 
 TEST_CASE("kubectl-apply step: an error that is not 'not ready' fails at once as permanent, naming the object",
           "[kubectl-apply]") {
   Harness h(core::Value(core::Value::Object{{"manifests", kBundle}, {"timeout", "1m"}}));
-  h.kubectl.answer = [&](const std::vector<std::string>& argv) -> ScriptedKubectl::Answer {
+  h.kubectl.answer_with([&](const std::vector<std::string>& argv) -> ScriptedKubectl::Output {
     if (has(argv, "apply") && dir_of(argv).find("objects-") != std::string::npos)
       return {1, "widget.example.com/w1\n",
               "Error from server (Forbidden): error when creating \"" + dir_of(argv) +
                   "/00003.yaml\": configmaps \"elsewhere\" is forbidden: quota exceeded\n"};
     return happy(argv);
-  };
+  });
   auto r = h.run();
   REQUIRE_FALSE(r.ok);
   CHECK(r.failure_class == core::FailureClass::kPermanent);
@@ -230,7 +200,7 @@ TEST_CASE("kubectl-apply step: without a source, with '-', or with a kubectl tha
     CHECK_FALSE(r.ok);
     CHECK(r.failure_class == core::FailureClass::kPermanent);
     CHECK(r.summary == "kubectl-apply needs at least one source: files, kustomize or manifests");
-    CHECK(h.kubectl.specs.empty());
+    CHECK(h.kubectl.specs().empty());
   }
   SECTION("stdin") {
     Harness h(core::Value(core::Value::Object{{"files", core::Value(core::Value::Array{"-"})}}));
@@ -240,13 +210,33 @@ TEST_CASE("kubectl-apply step: without a source, with '-', or with a kubectl tha
   }
   SECTION("the API server cannot be reached: transient, not retried inside") {
     Harness h(core::Value(core::Value::Object{{"manifests", kBundle}, {"timeout", "1m"}}));
-    h.kubectl.answer = [](const std::vector<std::string>&) -> ScriptedKubectl::Answer {
+    h.kubectl.answer_with([](const std::vector<std::string>&) -> ScriptedKubectl::Output {
       return {1, "", "The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?\n"};
-    };
+    });
     auto r = h.run();
     CHECK_FALSE(r.ok);
     CHECK(r.failure_class == core::FailureClass::kTransient);
     CHECK(r.summary == "The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?");
-    CHECK(h.kubectl.specs.size() == 1);
+    CHECK(h.kubectl.specs().size() == 1);
   }
+}
+
+TEST_CASE("kubectl-apply step: not-ready retries wait on the step's clock, until just before the deadline",
+          "[kubectl-apply]") {
+  Harness h(core::Value(core::Value::Object{{"manifests", kBundle}, {"timeout", "10s"}}));
+  h.kubectl.answer_with([&](const std::vector<std::string>& argv) -> ScriptedKubectl::Output {
+    if (has(argv, "apply") && dir_of(argv).find("objects-") != std::string::npos)
+      return {1, "", "error: resource mapping not found for name: \"w1\" namespace: \"\" from \"" + dir_of(argv) +
+                         "/00002.yaml\": no matches for kind \"Widget\" in version \"example.com/v1\"\n"};
+    return happy(argv);
+  });
+  auto r = h.run();  // on virtual time: returns at once
+  INFO(h.log.text());
+  REQUIRE_FALSE(r.ok);
+  CHECK(r.failure_class == core::FailureClass::kTransient);
+  CHECK_THAT(r.summary, Catch::StartsWith("still not ready after 10s: Widget/w1"));
+  // The last round runs no earlier than 300 ms before the deadline, never after it.
+  CHECK(h.clock.slept() >= std::chrono::milliseconds(9700));
+  CHECK(h.clock.slept() <= std::chrono::milliseconds(10000));
+  CHECK(h.kubectl.calls("apply").size() >= 4);
 }

@@ -16,6 +16,8 @@
 
 #include "runner/core/json.h"
 #include "tests/support/command.h"
+#include "tests/support/fake_process_runner.h"
+#include "tests/support/recording_log.h"
 
 namespace {
 
@@ -25,38 +27,9 @@ using Catch::Matchers::Contains;
 using services::ProcessResult;
 using services::ProcessSpec;
 
-/// Records each spec; `answer` plays terraform (prints, returns an exit code).
-class FakeRunner : public services::ProcessRunner {
- public:
-  std::function<ProcessResult(const ProcessSpec&)> answer;
-  std::vector<ProcessSpec> specs;
-
-  ProcessResult run(const ProcessSpec& spec, const core::CancelToken&) override {
-    specs.push_back(spec);
-    if (answer) return answer(spec);
-    return exited(0);
-  }
-
-  static ProcessResult exited(int code) {
-    ProcessResult r;
-    r.started = true;
-    r.exit_code = code;
-    return r;
-  }
-};
-
-class RecordingLog : public step_api::StepLog {
- public:
-  std::vector<std::string> lines;
-  std::vector<std::string> secrets;
-  void line(Stream, std::string_view text) override { lines.emplace_back(text); }
-  void add_secret(std::string_view value) override { secrets.emplace_back(value); }
-  std::string all() const {
-    std::string out;
-    for (const auto& l : lines) out += l + "\n";
-    return out;
-  }
-};
+/// Plays terraform (prints, returns an exit code); records each spec.
+using FakeRunner = test::FakeProcessRunner;
+using test::RecordingLog;
 
 std::string command_of(const ProcessSpec& spec) { return spec.argv.size() > 1 ? spec.argv[1] : ""; }
 
@@ -94,7 +67,7 @@ struct Harness {
 
   std::vector<std::string> commands() const {
     std::vector<std::string> out;
-    for (const auto& s : runner.specs) out.push_back(command_of(s));
+    for (const auto& s : runner.specs()) out.push_back(command_of(s));
     return out;
   }
 };
@@ -133,17 +106,17 @@ std::string output_value(const step_api::StepResult& r, const std::string& name)
 
 TEST_CASE("terraform step: apply runs init, plan -out, apply of that very plan, output -json", "[terraform][step]") {
   Harness h(R"({"dir": "infra", "action": "apply"})");
-  h.runner.answer = terraform_answers(2, kOutputs);
+  h.runner.answer(terraform_answers(2, kOutputs));
   auto r = h.step.run(h.ctx);
   REQUIRE(r.ok);
   CHECK(h.commands() == std::vector<std::string>{"init", "plan", "apply", "output"});
   std::string plan_file = fs::absolute(h.ctx.attempt_dir + "/tfplan").string();
-  CHECK(has_arg(h.runner.specs[1], "-out=" + plan_file));
-  CHECK(has_arg(h.runner.specs[1], "-detailed-exitcode"));
-  CHECK(h.runner.specs[2].argv.back() == plan_file);
+  CHECK(has_arg(h.runner.specs()[1], "-out=" + plan_file));
+  CHECK(has_arg(h.runner.specs()[1], "-detailed-exitcode"));
+  CHECK(h.runner.specs()[2].argv.back() == plan_file);
   CHECK_FALSE(fs::exists(plan_file));  // it holds variable values: removed once applied
-  CHECK_FALSE(has_arg(h.runner.specs[2], "-auto-approve"));
-  for (const auto& spec : h.runner.specs) {
+  CHECK_FALSE(has_arg(h.runner.specs()[2], "-auto-approve"));
+  for (const auto& spec : h.runner.specs()) {
     CHECK(spec.argv[0] == h.bin + "/terraform");
     CHECK(spec.cwd == h.tmp.path() + "/infra");
     CHECK(spec.env.at("TF_IN_AUTOMATION") == "1");
@@ -159,7 +132,7 @@ TEST_CASE("terraform step: apply runs init, plan -out, apply of that very plan, 
 TEST_CASE("terraform step: outputs are strings as they are, other types as JSON, and sensitive ones become secrets",
           "[terraform][step]") {
   Harness h(R"({"dir": "infra", "action": "output"})");
-  h.runner.answer = terraform_answers(0, kOutputs);
+  h.runner.answer(terraform_answers(0, kOutputs));
   auto r = h.step.run(h.ctx);
   REQUIRE(r.ok);
   CHECK(h.commands() == std::vector<std::string>{"init", "output"});
@@ -168,15 +141,16 @@ TEST_CASE("terraform step: outputs are strings as they are, other types as JSON,
   CHECK(output_value(r, "zones") == R"(["a","b"])");
   CHECK(output_value(r, "token") == "tok-Sensitive-Output-42");
   CHECK(output_value(r, "creds") == R"({"user":"admin-user","pass":"pw-Inner-99"})");
+  auto secrets = h.log.secrets();
   auto secret = [&](const std::string& s) {
-    return std::find(h.log.secrets.begin(), h.log.secrets.end(), s) != h.log.secrets.end();
+    return std::find(secrets.begin(), secrets.end(), s) != secrets.end();
   };
   CHECK(secret("tok-Sensitive-Output-42"));
   CHECK(secret(R"({"user":"admin-user","pass":"pw-Inner-99"})"));
   CHECK(secret("pw-Inner-99"));
   CHECK_FALSE(secret("testnet"));
   // `terraform output -json` itself is not logged.
-  CHECK_THAT(h.log.all(), !Contains("tok-Sensitive-Output-42"));
+  CHECK_THAT(h.log.text(), !Contains("tok-Sensitive-Output-42"));
 }
 
 TEST_CASE("terraform step: vars and a backend-config map never reach a command line", "[terraform][step]") {
@@ -185,29 +159,29 @@ TEST_CASE("terraform step: vars and a backend-config map never reach a command l
                 "backend-config": {"bucket": "my-state", "access_key": "AKIA-Backend-Secret-2"}})");
   std::string backend_file_content;
   fs::perms backend_file_perms = fs::perms::unknown;
-  h.runner.answer = [&](const ProcessSpec& spec) {
+  h.runner.answer([&](const ProcessSpec& spec) {
     if (command_of(spec) == "init") {
       std::string file = fs::absolute(h.ctx.attempt_dir + "/backend-config.tfbackend").string();
       backend_file_content = test::read_file(file);
       backend_file_perms = fs::status(file).permissions();
     }
     return terraform_answers(0)(spec);
-  };
+  });
   auto r = h.step.run(h.ctx);
   REQUIRE(r.ok);
-  for (const auto& spec : h.runner.specs)
+  for (const auto& spec : h.runner.specs())
     for (const auto& arg : spec.argv) {
       CHECK_THAT(arg, !Contains("tok-Var-Secret-1"));
       CHECK_THAT(arg, !Contains("AKIA-Backend-Secret-2"));
       CHECK_THAT(arg, !Contains("my-state"));
     }
-  const ProcessSpec& init = h.runner.specs.at(0);
+  const ProcessSpec init = h.runner.specs().at(0);
   std::string file = fs::absolute(h.ctx.attempt_dir + "/backend-config.tfbackend").string();
   CHECK(has_arg(init, "-backend-config=" + file));
   CHECK(backend_file_content == "bucket = \"my-state\"\naccess_key = \"AKIA-Backend-Secret-2\"\n");
   CHECK((backend_file_perms & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
   CHECK_FALSE(fs::exists(file));  // removed once terraform has read it
-  for (const auto& spec : h.runner.specs) {
+  for (const auto& spec : h.runner.specs()) {
     CHECK(spec.env.at("TF_VAR_token") == "tok-Var-Secret-1");
     CHECK(spec.env.at("TF_VAR_n") == "2");
     CHECK(spec.env.at("TF_VAR_zones") == R"(["a","b"])");
@@ -219,7 +193,7 @@ TEST_CASE("terraform step: plan's exit code 2 is success with changes, 0 success
           "[terraform][step]") {
   for (int code : {0, 2}) {
     Harness h(R"({"dir": "infra", "action": "plan"})");
-    h.runner.answer = terraform_answers(code);
+    h.runner.answer(terraform_answers(code));
     auto r = h.step.run(h.ctx);
     INFO("exit code " << code);
     REQUIRE(r.ok);
@@ -230,11 +204,11 @@ TEST_CASE("terraform step: plan's exit code 2 is success with changes, 0 success
     CHECK(r.summary == (code == 2 ? "Plan: 1 to add, 0 to change, 0 to destroy." : "no changes"));
   }
   Harness h(R"({"dir": "infra", "action": "plan"})");
-  h.runner.answer = [](const ProcessSpec& spec) {
+  h.runner.answer([](const ProcessSpec& spec) {
     if (command_of(spec) != "plan") return FakeRunner::exited(0);
     spec.on_stderr("\nError: No value for required variable\n\n  on main.tf line 1:\n");
     return FakeRunner::exited(1);
-  };
+  });
   auto r = h.step.run(h.ctx);
   REQUIRE_FALSE(r.ok);
   CHECK(r.failure_class == core::FailureClass::kPermanent);
@@ -243,7 +217,7 @@ TEST_CASE("terraform step: plan's exit code 2 is success with changes, 0 success
 
 TEST_CASE("terraform step: a held state lock is class lock, naming its ID and holder", "[terraform][step]") {
   Harness h(R"({"dir": "infra"})");
-  h.runner.answer = [](const ProcessSpec& spec) {
+  h.runner.answer([](const ProcessSpec& spec) {
     if (command_of(spec) != "plan") return FakeRunner::exited(0);
     spec.on_stdout("Acquiring state lock. This may take a few moments...\n");
     spec.on_stderr("Error: Error acquiring the state lock\n\nError message: resource temporarily unavailable\n"
@@ -251,7 +225,7 @@ TEST_CASE("terraform step: a held state lock is class lock, naming its ID and ho
                    "  Operation: OperationTypeApply\n  Who:       ci@runner-7\n  Version:   1.11.4\n"
                    "  Created:   2026-01-02 03:04:05.6 +0000 UTC\n  Info:      \n\n");
     return FakeRunner::exited(1);
-  };
+  });
   auto r = h.step.run(h.ctx);
   REQUIRE_FALSE(r.ok);
   CHECK(r.failure_class == core::FailureClass::kLock);
@@ -262,11 +236,11 @@ TEST_CASE("terraform step: a held state lock is class lock, naming its ID and ho
 
 TEST_CASE("terraform step: a network error is transient", "[terraform][step]") {
   Harness h(R"({"dir": "infra", "action": "init"})");
-  h.runner.answer = [](const ProcessSpec& spec) {
+  h.runner.answer([](const ProcessSpec& spec) {
     spec.on_stderr("Error: Failed to query available provider packages\n\nCould not retrieve the list: "
                    "net/http: TLS handshake timeout\n");
     return FakeRunner::exited(1);
-  };
+  });
   auto r = h.step.run(h.ctx);
   REQUIRE_FALSE(r.ok);
   CHECK(r.failure_class == core::FailureClass::kTransient);
@@ -275,12 +249,12 @@ TEST_CASE("terraform step: a network error is transient", "[terraform][step]") {
 
 TEST_CASE("terraform step: a stopped terraform is cancelled, and nothing runs after it", "[terraform][step]") {
   Harness h(R"({"dir": "infra"})");
-  h.runner.answer = [](const ProcessSpec& spec) {
+  h.runner.answer([](const ProcessSpec& spec) {
     if (command_of(spec) != "apply") return terraform_answers(2)(spec);
     ProcessResult r = FakeRunner::exited(1);
     r.cancelled = true;
     return r;
-  };
+  });
   auto r = h.step.run(h.ctx);
   REQUIRE_FALSE(r.ok);
   CHECK(r.failure_class == core::FailureClass::kCancelled);
@@ -295,7 +269,7 @@ TEST_CASE("terraform step: without terraform in PATH it fails at once with an in
   CHECK(r.failure_class == core::FailureClass::kPermanent);
   CHECK(r.summary ==
         "terraform not found in PATH; install it (https://developer.hashicorp.com/terraform/install) or put it on PATH");
-  CHECK(h.runner.specs.empty());
+  CHECK(h.runner.specs().empty());
 }
 
 TEST_CASE("terraform step: a missing dir is a permanent failure naming it", "[terraform][step]") {
@@ -304,65 +278,65 @@ TEST_CASE("terraform step: a missing dir is a permanent failure naming it", "[te
   REQUIRE_FALSE(r.ok);
   CHECK(r.failure_class == core::FailureClass::kPermanent);
   CHECK_THAT(r.summary, Contains("missing") && Contains("does not exist"));
-  CHECK(h.runner.specs.empty());
+  CHECK(h.runner.specs().empty());
 }
 
 TEST_CASE("terraform step: a workspace is selected or created, then pinned with TF_WORKSPACE", "[terraform][step]") {
   Harness h(R"({"dir": "infra", "workspace": "testnet"})");
   h.ctx.env["TF_WORKSPACE"] = "inherited";
-  h.runner.answer = terraform_answers(0);
+  h.runner.answer(terraform_answers(0));
   auto r = h.step.run(h.ctx);
   REQUIRE(r.ok);
   CHECK(h.commands() == std::vector<std::string>{"init", "workspace", "plan", "apply", "output"});
-  const auto& ws = h.runner.specs.at(1);
+  const auto ws = h.runner.specs().at(1);
   CHECK(ws.argv == std::vector<std::string>{h.bin + "/terraform", "workspace", "select", "-or-create", "-no-color",
                                             "testnet"});
-  CHECK(h.runner.specs.at(0).env.count("TF_WORKSPACE") == 0);
+  CHECK(h.runner.specs().at(0).env.count("TF_WORKSPACE") == 0);
   CHECK(ws.env.count("TF_WORKSPACE") == 0);
-  for (size_t i = 2; i < h.runner.specs.size(); ++i) CHECK(h.runner.specs[i].env.at("TF_WORKSPACE") == "testnet");
+  for (size_t i = 2; i < h.runner.specs().size(); ++i) CHECK(h.runner.specs()[i].env.at("TF_WORKSPACE") == "testnet");
 }
 
 TEST_CASE("terraform step: destroy runs destroy -auto-approve with the inputs", "[terraform][step]") {
   Harness h(R"({"dir": "infra", "action": "destroy", "targets": ["terraform_data.a"]})");
-  h.runner.answer = [](const ProcessSpec& spec) {
+  h.runner.answer([](const ProcessSpec& spec) {
     if (command_of(spec) == "destroy") spec.on_stdout("Destroy complete! Resources: 2 destroyed.\n");
     return FakeRunner::exited(0);
-  };
+  });
   auto r = h.step.run(h.ctx);
   REQUIRE(r.ok);
   CHECK(h.commands() == std::vector<std::string>{"init", "destroy"});
-  CHECK(has_arg(h.runner.specs[1], "-auto-approve"));
-  CHECK(has_arg(h.runner.specs[1], "-target=terraform_data.a"));
+  CHECK(has_arg(h.runner.specs()[1], "-auto-approve"));
+  CHECK(has_arg(h.runner.specs()[1], "-target=terraform_data.a"));
   CHECK(r.summary == "Destroy complete! Resources: 2 destroyed.");
 }
 
 TEST_CASE("terraform step: preview plans into the attempt dir and shows the plan", "[terraform][step][preview]") {
   Harness h(R"({"dir": "infra", "workspace": "ws"})");
-  h.runner.answer = terraform_answers(2);
+  h.runner.answer(terraform_answers(2));
   auto p = h.step.preview(h.ctx);
   REQUIRE(p);
   CHECK(p->changes);
   CHECK_THAT(p->text, Contains("Plan: 1 to add"));
   // No `workspace select -or-create`: wf plan creates nothing.
   CHECK(h.commands() == std::vector<std::string>{"init", "plan"});
-  CHECK(has_arg(h.runner.specs[1], "-out=" + fs::absolute(h.ctx.attempt_dir + "/tfplan").string()));
-  CHECK(h.runner.specs[1].env.at("TF_WORKSPACE") == "ws");
+  CHECK(has_arg(h.runner.specs()[1], "-out=" + fs::absolute(h.ctx.attempt_dir + "/tfplan").string()));
+  CHECK(h.runner.specs()[1].env.at("TF_WORKSPACE") == "ws");
 
   Harness none(R"({"dir": "infra", "action": "destroy"})");
-  none.runner.answer = terraform_answers(0);
+  none.runner.answer(terraform_answers(0));
   auto q = none.step.preview(none.ctx);
   REQUIRE(q);
   CHECK_FALSE(q->changes);
-  CHECK(has_arg(none.runner.specs.at(1), "-destroy"));
+  CHECK(has_arg(none.runner.specs().at(1), "-destroy"));
 
   Harness fails(R"({"dir": "infra"})");
-  fails.runner.answer = [](const ProcessSpec& spec) {
+  fails.runner.answer([](const ProcessSpec& spec) {
     if (command_of(spec) == "plan") {
       spec.on_stderr("Error: Unsupported argument\n");
       return FakeRunner::exited(1);
     }
     return FakeRunner::exited(0);
-  };
+  });
   CHECK_THROWS_WITH(fails.step.preview(fails.ctx), Contains("Unsupported argument"));
 }
 

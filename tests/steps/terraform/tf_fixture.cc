@@ -13,6 +13,7 @@
 #include "runner/adapters/process_runner.h"
 #include "runner/core/json.h"
 #include "steps/terraform/terraform_step.h"
+#include "tests/support/recording_log.h"
 
 extern char** environ;
 
@@ -22,22 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class RecordingLog : public step_api::StepLog {
- public:
-  void line(Stream, std::string_view text) override {
-    std::lock_guard<std::mutex> l(mu_);
-    text_.append(text).push_back('\n');
-  }
-  void add_secret(std::string_view value) override {
-    std::lock_guard<std::mutex> l(mu_);
-    secrets_.emplace_back(value);
-  }
-  std::string text_;
-  std::vector<std::string> secrets_;
-
- private:
-  std::mutex mu_;
-};
+using test::RecordingLog;
 
 std::string find_on_path(const std::string& name) {
   const char* path = std::getenv("PATH");
@@ -147,8 +133,8 @@ DirectRun run_step(const std::string& with_json, const std::string& working_dire
   DirectRun out;
   if (preview) out.preview = step.preview(ctx);
   else out.result = step.run(ctx);
-  out.log = log.text_;
-  out.secrets = log.secrets_;
+  out.log = log.text();
+  out.secrets = log.secrets();
   return out;
 }
 

@@ -1,26 +1,26 @@
 #pragma once
-// Test fakes for gh-dispatch's unit tests: an HttpClient that answers from
-// per-route scripts and records what it was sent, a StepClock whose waits
-// only move a fake wall clock, and GitHub-shaped answers.
+// GitHub for gh-dispatch's unit tests: the shared fakes (tests/support)
+// routed and started the way these tests need them, and GitHub-shaped
+// answers.
 
 #include <catch2/catch.hpp>
-#include <deque>
+#include <chrono>
 #include <functional>
-#include <map>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "runner/core/cancel.h"
 #include "runner/core/json.h"
 #include "runner/services/http_client.h"
 #include "steps/gh_dispatch/github_time.h"
-#include "steps/gh_dispatch/step_clock.h"
+#include "tests/support/fake_http_client.h"
+#include "tests/support/recording_clock.h"
 
 namespace wf::gh_test {
 
 using services::HttpRequest;
 using services::HttpResponse;
-using steps::gh::Millis;
+using Millis = std::chrono::milliseconds;
 using steps::gh::SystemTime;
 
 /// 2026-03-01T12:00:00Z: the fake clock's start.
@@ -40,21 +40,10 @@ inline std::string http_date(SystemTime t) {
 
 inline HttpResponse answer(int status, std::string body = "",
                            std::vector<std::pair<std::string, std::string>> headers = {}) {
-  HttpResponse r;
-  r.transport_ok = true;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = std::move(headers);
-  return r;
+  return test::http_answer(status, std::move(body), std::move(headers));
 }
 
-inline HttpResponse transport_error(std::string error, bool sent = true) {
-  HttpResponse r;
-  r.transport_ok = false;
-  r.error = std::move(error);
-  r.request_sent = sent;
-  return r;
-}
+using test::transport_error;
 
 inline HttpResponse github_error(int status, const std::string& message,
                                  std::vector<std::pair<std::string, std::string>> headers = {}) {
@@ -109,97 +98,27 @@ inline std::string route_of(const HttpRequest& r) {
   return "other";
 }
 
-/// Answers each request from its route's script (first in, first out);
-/// when a route's script is empty, from the route's fallback, else fails
-/// the test. Records every request.
-class FakeHttp : public services::HttpClient {
+/// The fake HTTP client, routed by route_of().
+class FakeHttp : public test::FakeHttpClient {
  public:
-  using Responder = std::function<HttpResponse(const HttpRequest&)>;
-
-  void script(const std::string& route, HttpResponse r) {
-    std::lock_guard<std::mutex> l(mu_);
-    scripts_[route].push_back(std::move(r));
-  }
-  void fallback(const std::string& route, Responder f) {
-    std::lock_guard<std::mutex> l(mu_);
-    fallbacks_[route] = std::move(f);
-  }
-  HttpResponse send(const HttpRequest& request, const core::CancelToken& cancel) override {
-    Responder f;
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      sent_.push_back(request);
-      if (cancel.cancelled()) {
-        HttpResponse r;
-        r.error = "cancelled";
-        r.cancelled = true;
-        r.request_sent = false;
-        return r;
-      }
-      auto& q = scripts_[route_of(request)];
-      if (!q.empty()) {
-        HttpResponse r = q.front();
-        q.pop_front();
-        return r;
-      }
-      auto it = fallbacks_.find(route_of(request));
-      if (it != fallbacks_.end()) f = it->second;
-    }
-    if (f) return f(request);
-    FAIL_CHECK("unexpected request: " << request.method << " " << request.url);
-    return transport_error("no answer scripted");
-  }
-  std::vector<HttpRequest> sent() const {
-    std::lock_guard<std::mutex> l(mu_);
-    return sent_;
-  }
-  int count(const std::string& route) const {
-    std::lock_guard<std::mutex> l(mu_);
-    int n = 0;
-    for (const auto& r : sent_)
-      if (route_of(r) == route) ++n;
-    return n;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::map<std::string, std::deque<HttpResponse>> scripts_;
-  std::map<std::string, Responder> fallbacks_;
-  std::vector<HttpRequest> sent_;
+  FakeHttp() : test::FakeHttpClient(&wf::gh_test::route_of) {}
 };
 
-/// Waits move the fake wall clock and are recorded; nothing sleeps.
-/// `cancel_at_sleep` N > 0 cancels the token during the N-th wait.
-class FakeClock : public steps::gh::StepClock {
+/// The step's clock and its cancel token: virtual time from epoch(), every
+/// wait recorded. `cancel_at_sleep` N > 0 cancels the token during the N-th wait.
+class FakeClock : public test::RecordingClock {
  public:
-  SystemTime now() const override { return t_; }
-  bool sleep_for(Millis d) override {
-    if (token_.cancelled()) return false;
-    sleeps_.push_back(d);
-    t_ += d;
-    if (on_sleep_) on_sleep_(static_cast<int>(sleeps_.size()));
-    if (cancel_at_sleep_ > 0 && static_cast<int>(sleeps_.size()) == cancel_at_sleep_) token_.cancel();
-    return !token_.cancelled();
-  }
-  const core::CancelToken& cancel() const override { return token_; }
-
-  void advance(Millis d) { t_ += d; }
+  FakeClock() : test::RecordingClock(epoch()) {}
+  const core::CancelToken& cancel() const { return token_; }
   void cancel_now() { token_.cancel(); }
-  void cancel_at_sleep(int n) { cancel_at_sleep_ = n; }
-  void on_sleep(std::function<void(int)> f) { on_sleep_ = std::move(f); }
-  const std::vector<Millis>& sleeps() const { return sleeps_; }
-  Millis slept() const {
-    Millis total{0};
-    for (auto d : sleeps_) total += d;
-    return total;
+  void cancel_at_sleep(int n) {
+    on_sleep([this, n](int k) {
+      if (k == n) token_.cancel();
+    });
   }
 
  private:
-  SystemTime t_ = epoch();
-  std::vector<Millis> sleeps_;
   core::CancelToken token_;
-  int cancel_at_sleep_ = 0;
-  std::function<void(int)> on_sleep_;
 };
 
 }  // namespace wf::gh_test
