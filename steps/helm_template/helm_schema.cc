@@ -23,21 +23,7 @@ void validate(core::ParamCheck& check) {
   }
 }
 
-core::StepSchema make_schema() {
-  core::StepSchema s;
-  s.type = "helm-template";
-  s.summary = "Render a chart with helm template into a file (or helm's --output-dir layout).";
-  s.description =
-      "Runs the helm in $WF_HELM, else `helm` on PATH. The rendered file is byte for byte what `helm template`\n"
-      "prints for the same arguments. Values files apply in order (later wins); `set` and `set-string` are\n"
-      "written to values files in the attempt's private directory and applied after them (set, then\n"
-      "set-string), so no value is ever on a command line; `set` keeps each value's YAML type ({ miner.replicas:\n"
-      "3 } renders as the number 3, as with --set-json). With `dependency-build: auto`, when Chart.yaml declares\n"
-      "dependencies that `helm dependency list` reports missing from charts/, `helm dependency build` runs\n"
-      "first (file:// dependencies work offline). A template or values error fails as `permanent` with helm's\n"
-      "own message and its file:line:col; it is never retried. A repository that does not answer during the\n"
-      "dependency build is `transient`. `wf plan` renders into a temporary folder and shows a unified diff\n"
-      "against the last rendered `output` (or \"new file\"). Details: docs/steps/helm-template.md.";
+std::vector<core::ParamSpec> make_params() {
   core::ParamSpec chart = core::make_param("chart", ParamType::kString, "A chart folder or packaged chart (.tgz).",
                                            "deploy-testnet/chart", {}, true);
   chart.must_exist = core::PathKind::kFileOrDirectory;
@@ -60,7 +46,7 @@ core::StepSchema make_schema() {
       "auto: `helm dependency build` when a dependency of Chart.yaml is missing from charts/; always; never.",
       "always", "auto");
   deps.choices = {"auto", "always", "never"};
-  s.params = {
+  return {
       chart,
       release,
       core::make_param("namespace", ParamType::kString, "The namespace (--namespace, .Release.Namespace).", "testnet"),
@@ -85,6 +71,24 @@ core::StepSchema make_schema() {
                        "build/network"),
       deps,
   };
+}
+
+core::StepSchema make_schema() {
+  core::StepSchema s;
+  s.type = "helm-template";
+  s.summary = "Render a chart with helm template into a file (or helm's --output-dir layout).";
+  s.description =
+      "Runs the helm in $WF_HELM, else `helm` on PATH. The rendered file is byte for byte what `helm template`\n"
+      "prints for the same arguments. Values files apply in order (later wins); `set` and `set-string` are\n"
+      "written to values files in the attempt's private directory and applied after them (set, then\n"
+      "set-string), so no value is ever on a command line; `set` keeps each value's YAML type ({ miner.replicas:\n"
+      "3 } renders as the number 3, as with --set-json). With `dependency-build: auto`, when Chart.yaml declares\n"
+      "dependencies that `helm dependency list` reports missing from charts/, `helm dependency build` runs\n"
+      "first (file:// dependencies work offline). A template or values error fails as `permanent` with helm's\n"
+      "own message and its file:line:col; it is never retried. A repository that does not answer during the\n"
+      "dependency build is `transient`. `wf plan` renders into a temporary folder and shows a unified diff\n"
+      "against the last rendered `output` (or \"new file\"). Details: docs/steps/helm-template.md.";
+  s.params = make_params();
   s.outputs = {
       {"manifest", "the absolute path of the rendered file (or of the output-dir folder)"},
       {"resources", "the number of documents rendered, e.g. 7"},

@@ -110,6 +110,23 @@ void include_crds_and_show_only(int major) {
 }
 WF_HELM_TEST("helm-template include-crds and show-only give what helm template gives", include_crds_and_show_only)
 
+void packaged_chart(int major) {
+  std::string helm = helm_binary(major);
+  TempDir dir;
+  copy_network(dir);
+  helm_direct(helm, dir, {"package", "network", "--destination", "dist"});
+  dir.write("wf.yaml",
+            "name: tgz\nsteps:\n  render:\n    uses: helm-template\n"
+            "    with: { chart: dist/network-0.3.1.tgz, release: testnet, values: [values-testnet.yaml], output: out.yaml }\n");
+  WfResult w = run_wf_with_helm(dir, helm, {"run", "wf.yaml"});
+  INFO(w.all() << w.log);
+  REQUIRE(w.r.exit_code == 0);
+  CHECK(read_file(dir.path() + "/out.yaml") ==
+        helm_direct(helm, dir, {"template", "testnet", "dist/network-0.3.1.tgz", "--values", "values-testnet.yaml"}));
+  CHECK(w.step("render")["outputs"]["chart-version"] == "0.3.1");
+}
+WF_HELM_TEST("helm-template renders a packaged chart (.tgz) as helm template does", packaged_chart)
+
 void output_dir_layout(int major) {
   std::string helm = helm_binary(major);
   TempDir dir;
