@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/kube-apiserver/build.sh
+scripts/tools/helm.sh >/dev/null
 scripts/build.sh
 ctest --test-dir "${WF_BUILD_DIR:-build}" --output-on-failure -j "$(nproc)" "$@"
 if (($# == 0)) && [[ "${WF_SANITIZERS:-1}" != 0 ]]; then
