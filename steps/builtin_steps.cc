@@ -8,7 +8,8 @@
   X(terraform)                   \
   X(kubectl_apply)               \
   X(gh_dispatch)                 \
-  X(git)
+  X(git)                         \
+  X(docker_build)
 
 #include "steps/builtin_steps.h"
 
