@@ -86,7 +86,7 @@ bool auth_refused(std::string_view output) {
 
 bool registry_unreachable(std::string_view output) {
   return contains_any(output, {"connection refused", "connection reset", "i/o timeout", "timeout exceeded",
-                               "tls handshake timeout", "context deadline exceeded", "no such host", ": eof",
+                               "tls handshake timeout", "context deadline exceeded", "no such host", ": eof", "unexpected eof",
                                "broken pipe", "network is unreachable", "server misbehaving", "500 internal server error",
                                "502 bad gateway", "503 service unavailable", "504 gateway timeout", "status: 50",
                                "unexpected http status: 5", "retrying in"});

@@ -108,6 +108,23 @@ TEST_CASE("docker-build: a failing RUN is permanent, not retried, and names the 
                                "returned a non-zero code: 1"));
 }
 
+TEST_CASE("docker-build: a secret build arg reaches RUN by environment and is masked in the log",
+          "[docker-build][docker]") {
+  TempDir dir;
+  write_context(dir, "FROM scratch\nCOPY busybox /bin/busybox\nARG TOKEN\n"
+                     "RUN [\"/bin/busybox\", \"sh\", \"-c\", \"echo token=$TOKEN\"]\n");
+  const std::string secret = "Build-secret-5e1a9";
+  dir.write("wf.yaml", "name: secret-arg\nsecrets:\n  token: { env: BUILD_TOKEN }\nsteps:\n  image:\n"
+                       "    uses: docker-build\n"
+                       "    with: { context: ctx, network: none, no-cache: true, build-args: { TOKEN: \"${{ secrets.token }}\" } }\n");
+  auto w = wf_run(dir, {"run", "wf.yaml"}, {{"BUILD_TOKEN", secret}});
+  INFO(w.all() << w.logs());
+  REQUIRE(w.r.exit_code == 0);
+  CHECK_THAT(w.logs(), Contains("token=***"));
+  CHECK_THAT(w.all() + w.logs(), !Contains(secret));
+  CHECK(files_containing(dir.path() + "/.wf", secret).empty());
+}
+
 TEST_CASE("docker-build: no engine reachable says so plainly", "[docker-build][docker]") {
   TempDir dir;
   write_context(dir, kMultiStage);
