@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/kube-apiserver/build.sh
 scripts/tools/helm.sh >/dev/null
+scripts/tools/docker.sh
 scripts/build.sh
 ctest --test-dir "${WF_BUILD_DIR:-build}" --output-on-failure -j "$(nproc)" "$@"
 if (($# == 0)) && [[ "${WF_SANITIZERS:-1}" != 0 ]]; then

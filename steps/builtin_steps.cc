@@ -9,7 +9,8 @@
   X(kubectl_apply)               \
   X(gh_dispatch)                 \
   X(git)                         \
-  X(helm_template)
+  X(helm_template)               \
+  X(docker_build)
 
 #include "steps/builtin_steps.h"
 
