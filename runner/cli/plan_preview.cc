@@ -76,12 +76,17 @@ PreviewOutcome PlanPreviewer::preview(const model::Step& step) {
   std::optional<step_api::StepPreview> p;
   try {
     p = type->preview(ctx);
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // the boundary: a step type's bug, not its answer
     out.note = masker_.mask(std::string("preview failed: ") + e.what());
     out.error = true;
     return out;
   }
   if (!p) return out;  // the type has no preview: it would run, so it counts as a change
+  if (!p->error.empty()) {
+    out.note = masker_.mask("preview failed: " + p->error);
+    out.error = true;
+    return out;
+  }
   out.changes = p->changes;
   out.text = masker_.mask(p->text);
   if (out.text.empty()) out.text = log.text();

@@ -97,6 +97,15 @@ struct StepResult {
 struct StepPreview {
   bool changes = true;         // false: the step would change nothing
   std::string text;            // e.g. terraform's plan, kubectl diff
+  std::string error;           // not empty: the preview failed, and why
+
+  StepPreview() = default;
+  StepPreview(bool changes_, std::string text_) : changes(changes_), text(std::move(text_)) {}
+  static StepPreview failed(std::string why) {
+    StepPreview p;
+    p.error = std::move(why);
+    return p;
+  }
 };
 
 /// One step type. Implementations are stateless (or internally synchronised):
@@ -109,7 +118,8 @@ class StepType {
   /// Runs one attempt. Must return (not throw) on failure, and return
   /// promptly with FailureClass::kCancelled once ctx.cancel is cancelled.
   virtual StepResult run(StepContext& ctx) const = 0;
-  /// A preview for `wf plan`; nullopt when the type has none.
+  /// A preview for `wf plan`; nullopt when the type has none. A failure is
+  /// a StepPreview with `error` set, not an exception.
   virtual std::optional<StepPreview> preview(StepContext& ctx) const { return std::nullopt; }
 };
 

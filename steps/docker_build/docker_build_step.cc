@@ -228,7 +228,7 @@ StepResult DockerBuildStep::run(StepContext& ctx) const {
 
 std::optional<step_api::StepPreview> DockerBuildStep::preview(StepContext& ctx) const {
   auto o = read_options(ctx.with, ctx.working_directory);
-  if (!o) throw std::runtime_error(o.error());
+  if (!o) return step_api::StepPreview::failed(o.error());
   std::string text = "docker build " + o->context + "\n";
   text += "  file: " + o->dockerfile() + "\n";
   if (!o->target.empty()) text += "  target: " + o->target + "\n";

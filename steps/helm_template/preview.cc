@@ -15,14 +15,15 @@ using namespace helm_template;
 
 namespace {
 
+// "3 resources"; "?" when the render cannot be read back (the preview
+// still shows what it can).
 std::string resources_text(const Render& r, const std::string& shown) {
   auto s = summarize(r, shown);
-  if (!s) throw std::runtime_error(s.error().summary);
-  return resources_phrase(s->resources);
+  return s ? resources_phrase(s->resources) : "resources: " + s.error().summary;
 }
 
 // `diff -u` (or -ruN for folders) of `before` and `after`; "" when equal.
-std::string unified_diff(step_api::StepContext& ctx, const std::vector<std::string>& args) {
+core::Expected<std::string, std::string> unified_diff(step_api::StepContext& ctx, const std::vector<std::string>& args) {
   step_api::ToolCall call;
   call.program = "diff";
   call.args = args;
@@ -31,9 +32,9 @@ std::string unified_diff(step_api::StepContext& ctx, const std::vector<std::stri
   call.log_stdout = false;
   call.keep_bytes = size_t{64} << 20;
   step_api::ToolRun run = step_api::run_tool(ctx, call);
-  if (run.ok()) return {};
+  if (run.ok()) return std::string();
   if (!run.stopped() && run.process.started && run.process.exit_code == 1) return run.out;
-  throw std::runtime_error(run.failure(core::FailureClass::kPermanent).summary);
+  return core::unexpected(run.failure(core::FailureClass::kPermanent).summary);
 }
 
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
@@ -43,14 +44,16 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 
 step_api::StepPreview file_preview(step_api::StepContext& ctx, const Options& o, const Render& r) {
   std::string rendered = ctx.attempt_dir + "/preview.yaml";
-  if (auto failed = write_file(rendered, r.text, false)) throw std::runtime_error(failed->summary);
+  if (auto failed = write_file(rendered, r.text, false)) return step_api::StepPreview::failed(failed->summary);
   if (o.output.empty())
     return {true, "rendered " + resources_text(r, "helm template") + " (no `output` file to compare with)\n"};
   std::string target = absolute(ctx, o.output);
   std::error_code ec;
   if (!fs::exists(target, ec))
     return {true, "new file: " + o.output + " (" + resources_text(r, "helm template") + ")\n"};
-  std::string diff = unified_diff(ctx, {"-u", "--label", o.output, "--label", o.output + " (rendered now)", target, rendered});
+  auto compared = unified_diff(ctx, {"-u", "--label", o.output, "--label", o.output + " (rendered now)", target, rendered});
+  if (!compared) return step_api::StepPreview::failed(compared.error());
+  const std::string& diff = *compared;
   if (diff.empty()) return {false, "no changes: " + o.output + " is up to date (" + resources_text(r, o.output) + ")\n"};
   return {true, diff};
 }
@@ -68,7 +71,9 @@ step_api::StepPreview dir_preview(step_api::StepContext& ctx, const Options& o, 
       p.text += "new folder: " + shown + "\n";
       continue;
     }
-    std::string diff = unified_diff(ctx, {"-ruN", before.string(), entry.path().string()});
+    auto compared = unified_diff(ctx, {"-ruN", before.string(), entry.path().string()});
+    if (!compared) return step_api::StepPreview::failed(compared.error());
+    std::string diff = std::move(*compared);
     replace_all(diff, entry.path().string(), shown + " (rendered now)");
     replace_all(diff, before.string(), shown);
     if (!diff.empty()) p.changes = true;
@@ -82,13 +87,13 @@ step_api::StepPreview dir_preview(step_api::StepContext& ctx, const Options& o, 
 
 std::optional<step_api::StepPreview> HelmTemplateStep::preview(step_api::StepContext& ctx) const {
   auto options = read_options(ctx.with);
-  if (!options) throw std::runtime_error(options.error());
+  if (!options) return step_api::StepPreview::failed(options.error());
   const Options& o = *options;
   std::error_code ec;
   fs::create_directories(ctx.attempt_dir, ec);
   std::string staging = o.output_dir.empty() ? "" : ctx.attempt_dir + "/output-dir";
   auto rendered = render(ctx, o, staging);
-  if (!rendered) throw std::runtime_error(rendered.error().summary);
+  if (!rendered) return step_api::StepPreview::failed(rendered.error().summary);
   return o.output_dir.empty() ? file_preview(ctx, o, *rendered) : dir_preview(ctx, o, *rendered);
 }
 

@@ -280,11 +280,11 @@ std::optional<step_api::StepPreview> KubectlApplyStep::preview(step_api::StepCon
   std::error_code ec;
   fs::create_directories(work_dir, ec);
   auto options = read_options(ctx, work_dir);
-  if (!options) throw std::runtime_error(options.error());
+  if (!options) return step_api::StepPreview::failed(options.error());
   const Options& o = *options;
   Kubectl kubectl(ctx, o.kubectl);
   auto loaded = load(o, kubectl);
-  if (!loaded) throw std::runtime_error(loaded.error().summary);
+  if (!loaded) return step_api::StepPreview::failed(loaded.error().summary);
   const std::vector<Manifest>& all = *loaded;
 
   return diff_preview(kubectl, all, o.settings);

@@ -17,16 +17,17 @@ std::string first_error(const KubectlRun& r, const std::string& dir, const Manif
 
 }  // namespace
 
-std::vector<int> objects_to_defer(const Kubectl& kubectl, const std::vector<Manifest>& all,
-                                  const ApplySettings& settings) {
+core::Expected<std::vector<int>, std::string> objects_to_defer(const Kubectl& kubectl,
+                                                               const std::vector<Manifest>& all,
+                                                               const ApplySettings& settings) {
   std::vector<std::string> query = {"get"};
   for (const auto& m : all)
     if (m.is_crd() || m.is_namespace())
       query.push_back((m.is_crd() ? "customresourcedefinitions/" : "namespaces/") + m.name);
-  if (query.size() == 1) return {};
+  if (query.size() == 1) return std::vector<int>{};
   query.insert(query.end(), {"--ignore-not-found", "-o", "name"});
   KubectlRun r = kubectl.run(query, false);
-  if (!r.ok()) throw std::runtime_error("kubectl get failed: " + first_error(r, "", nullptr));
+  if (!r.ok()) return core::unexpected("kubectl get failed: " + first_error(r, "", nullptr));
   std::set<std::string> existing;
   for (auto& n : parse_applied_names(r.out)) existing.insert(n);
 
@@ -50,7 +51,9 @@ std::vector<int> objects_to_defer(const Kubectl& kubectl, const std::vector<Mani
 
 step_api::StepPreview diff_preview(const Kubectl& kubectl, const std::vector<Manifest>& all,
                                    const ApplySettings& settings) {
-  std::vector<int> deferred = objects_to_defer(kubectl, all, settings);
+  auto to_defer = objects_to_defer(kubectl, all, settings);
+  if (!to_defer) return step_api::StepPreview::failed(to_defer.error());
+  const std::vector<int>& deferred = *to_defer;
   std::set<int> later(deferred.begin(), deferred.end());
   std::vector<int> diffable;
   for (int i = 0; i < static_cast<int>(all.size()); ++i)
@@ -68,14 +71,14 @@ step_api::StepPreview diff_preview(const Kubectl& kubectl, const std::vector<Man
     }
     KubectlRun r = kubectl.run(args, false);
     if (r.cancelled() || r.timed_out())
-      throw std::runtime_error("kubectl diff did not finish within " + settings.timeout_text);
+      return step_api::StepPreview::failed("kubectl diff did not finish within " + settings.timeout_text);
     // kubectl diff: 0 no differences, 1 differences, more: an error.
     bool differences = r.process.started && r.process.signal == 0 && r.process.exit_code == 1;
     if (differences) {
       preview.changes = true;
       preview.text += r.out;
     } else if (!r.ok()) {
-      throw std::runtime_error("kubectl diff failed: " + first_error(r, g.dir, &files));
+      return step_api::StepPreview::failed("kubectl diff failed: " + first_error(r, g.dir, &files));
     }
   }
   if (!deferred.empty()) {

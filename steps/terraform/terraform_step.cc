@@ -290,7 +290,7 @@ StepResult TerraformStep::run(StepContext& ctx) const {
 
 std::optional<step_api::StepPreview> TerraformStep::preview(StepContext& ctx) const {
   Opened opened = open(ctx);
-  if (!opened.session) throw std::runtime_error(opened.error.summary);
+  if (!opened.session) return step_api::StepPreview::failed(opened.error.summary);
   Session& s = *opened.session;
   Action action = s.options().action;
   if (action == Action::kInit || action == Action::kOutput)
@@ -298,10 +298,10 @@ std::optional<step_api::StepPreview> TerraformStep::preview(StepContext& ctx) co
                                             " changes no infrastructure\n"};
   // No `workspace select -or-create` here: `wf plan` must not create one;
   // TF_WORKSPACE makes plan read it (an empty state when it is new).
-  if (auto f = s.prepare(false)) throw std::runtime_error(f->summary);
+  if (auto f = s.prepare(false)) return step_api::StepPreview::failed(f->summary);
   bool changes = false;
   std::string text;
-  if (auto f = s.plan(action == Action::kDestroy, changes, &text)) throw std::runtime_error(f->summary);
+  if (auto f = s.plan(action == Action::kDestroy, changes, &text)) return step_api::StepPreview::failed(f->summary);
   return step_api::StepPreview{changes, trim_blank_lines(text)};
 }
 

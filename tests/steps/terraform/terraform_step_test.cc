@@ -337,7 +337,9 @@ TEST_CASE("terraform step: preview plans into the attempt dir and shows the plan
     }
     return FakeRunner::exited(0);
   });
-  CHECK_THROWS_WITH(fails.step.preview(fails.ctx), Contains("Unsupported argument"));
+  auto failed = fails.step.preview(fails.ctx);
+  REQUIRE(failed.has_value());
+  CHECK_THAT(failed->error, Contains("Unsupported argument"));
 }
 
 TEST_CASE("terraform step: wf steps documents every parameter with an example", "[terraform][step]") {
