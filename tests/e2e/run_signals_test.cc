@@ -58,18 +58,21 @@ Ended wait_ended(Background& wf, const TempDir& dir, const std::string& marker,
 /// Two steps with grandchildren: one waits for its background sleep, one
 /// sleeps in the foreground after starting one in the background; a step
 /// that needs one of them; an always() and a cancelled() step.
+// Scripts mark "started" with a builtin (`: > F`), not `touch`: a SIGINT
+// that reached a foreground touch would let bash go on into `wait`, where
+// only the stop sequence's SIGTERM ends it.
 std::string interrupted_workflow(const std::string& m) {
   return R"yaml(name: interrupted
 steps:
   waiter:
     run: |
       sleep 1001.)yaml" + m + R"yaml( &
-      touch waiter.started
+      : > waiter.started
       wait
   sleeper:
     run: |
       sleep 1002.)yaml" + m + R"yaml( &
-      touch sleeper.started
+      : > sleeper.started
       sleep 1003.)yaml" + m + R"yaml(
   later:
     needs: [waiter]
@@ -201,14 +204,14 @@ steps:
   long:
     run: |
       sleep 1001.)yaml" + m + R"yaml( &
-      touch long.started
+      : > long.started
       wait
   slow-cleanup:
     needs: [long]
     if: always()
     run: |
       sleep 1002.)yaml" + m + R"yaml( &
-      touch cleanup.started
+      : > cleanup.started
       wait
 )yaml");
   Background::Options opts;
