@@ -1,5 +1,6 @@
 #include "runner/exec/step_log.h"
 
+#include "runner/core/failure.h"
 #include "runner/core/workflow_commands.h"
 
 namespace wf::exec {
@@ -23,7 +24,13 @@ void AttemptLog::line(Stream stream, std::string_view text) {
       }
       if (cmd->name == "wf-failure-class") {
         declared_class_ = cmd->value;
-        return;
+        if (core::parse_failure_class(cmd->value)) return;
+        // A typo must not make a failure look retryable: unknown is permanent.
+        declared_class_ = "permanent";
+        stream = Stream::kInfo;
+        text = unknown_class_warning_ = "warning: unknown failure class '" + cmd->value +
+                                        "' in ::wf-failure-class:: (use transient, permanent, rate-limited or "
+                                        "lock); a failure counts as permanent";
       }
     }
   }

@@ -34,6 +34,7 @@ class AttemptLog : public step_api::StepLog {
   Forward forward_;
   std::mutex mu_;
   std::string declared_class_;
+  std::string unknown_class_warning_;  // the text of the last warning about it
 };
 
 }  // namespace wf::exec

@@ -87,6 +87,15 @@ std::optional<Millis> LoadContext::duration_of(const YamlNode& n, const std::str
   return std::nullopt;
 }
 
+std::optional<Millis> LoadContext::limit_of(const YamlNode& n, const std::string& what) {
+  auto d = duration_of(n, what);
+  if (d && d->count() <= 0) {
+    error(n, what + " must be more than 0 (leave it out for no limit)");
+    return std::nullopt;
+  }
+  return d;
+}
+
 std::optional<RetryPolicy> LoadContext::retry_of(const YamlNode& n, const std::string& owner) {
   const std::string what = "'retry' of " + owner;
   RetryPolicy r;

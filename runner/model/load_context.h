@@ -63,6 +63,8 @@ class LoadContext {
   std::optional<std::string> string_of(const YamlNode& n, const std::string& what);
   std::optional<bool> bool_of(const YamlNode& n, const std::string& what);
   std::optional<Millis> duration_of(const YamlNode& n, const std::string& what);
+  /// A duration that limits something: 0 is refused (omit the key for no limit).
+  std::optional<Millis> limit_of(const YamlNode& n, const std::string& what);
   /// An integer (the limit) or {limit, when, backoff: {delay, factor, max-delay}}.
   /// `owner` names where it is: "step 'build'", "'defaults'".
   std::optional<RetryPolicy> retry_of(const YamlNode& n, const std::string& owner);

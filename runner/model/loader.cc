@@ -128,9 +128,9 @@ void load_each(LoadContext& cx, const YamlNode& n, const std::string& what, std:
 Defaults load_defaults(LoadContext& cx, const YamlNode& n) {
   Defaults d;
   if (!cx.check_mapping(n, "'defaults'", kDefaultsKeys, "in 'defaults'")) return d;
-  if (const YamlNode* v = n.find("timeout")) d.timeout = cx.duration_of(*v, "'timeout' in 'defaults'");
+  if (const YamlNode* v = n.find("timeout")) d.timeout = cx.limit_of(*v, "'timeout' in 'defaults'");
   if (const YamlNode* v = n.find("timeout-total"))
-    d.timeout_total = cx.duration_of(*v, "'timeout-total' in 'defaults'");
+    d.timeout_total = cx.limit_of(*v, "'timeout-total' in 'defaults'");
   if (const YamlNode* v = n.find("retry")) d.retry = cx.retry_of(*v, "'defaults'");
   if (const YamlNode* v = n.find("shell")) d.shell = cx.string_of(*v, "'shell' in 'defaults'");
   if (const YamlNode* v = n.find("working-directory"))

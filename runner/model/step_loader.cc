@@ -11,6 +11,9 @@ namespace wf::model::detail {
 
 namespace {
 
+// A step id names folders and files under .wf/runs/ID/steps/: well below NAME_MAX.
+constexpr size_t kMaxStepIdLength = 100;
+
 const std::vector<std::string> kStepKeys = {"uses",
                                             "run",
                                             "with",
@@ -48,6 +51,10 @@ class StepLoader {
     if (!is_identifier(step_.id))
       cx_.error(key_,
                 "invalid step id '" + step_.id + "' (use letters, digits, '_' and '-', starting with a letter or '_')");
+    else if (step_.id.size() > kMaxStepIdLength)
+      cx_.error(key_, "step id '" + step_.id.substr(0, 20) + "...' is " + std::to_string(step_.id.size()) +
+                          " characters long; at most " + std::to_string(kMaxStepIdLength) +
+                          " (it names the step's files under .wf/)");
     if (!cx_.check_mapping(body_, owner_, kStepKeys, "in " + owner_)) return std::move(step_);
     if (const YamlNode* n = body_.find("name")) {
       if (auto s = cx_.string_of(*n, "'name' of " + owner_)) step_.name = *s;
@@ -224,10 +231,10 @@ class StepLoader {
   // The keys `defaults:` may set too: the step's own value wins.
   void load_settings() {
     step_.timeout = defaults_.timeout;
-    if (const YamlNode* n = body_.find("timeout")) step_.timeout = cx_.duration_of(*n, "'timeout' of " + owner_);
+    if (const YamlNode* n = body_.find("timeout")) step_.timeout = cx_.limit_of(*n, "'timeout' of " + owner_);
     step_.timeout_total = defaults_.timeout_total;
     if (const YamlNode* n = body_.find("timeout-total"))
-      step_.timeout_total = cx_.duration_of(*n, "'timeout-total' of " + owner_);
+      step_.timeout_total = cx_.limit_of(*n, "'timeout-total' of " + owner_);
     if (defaults_.retry) step_.retry = *defaults_.retry;
     if (const YamlNode* n = body_.find("retry")) {
       if (auto r = cx_.retry_of(*n, owner_)) step_.retry = *r;

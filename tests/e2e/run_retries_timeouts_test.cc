@@ -110,6 +110,26 @@ steps:
   CHECK(step_of(w.report, "only-timeouts")["attempts"].size() == 1);
 }
 
+TEST_CASE("run: an unknown ::wf-failure-class:: value warns and counts as permanent", "[e2e][run][retry]") {
+  TempDir dir;
+  dir.write("wf.yaml", R"yaml(name: typo
+steps:
+  typo:
+    retry: { limit: 3, when: [transient], backoff: { delay: 10ms } }
+    run: |
+      echo "::wf-failure-class::transiant"
+      exit 1
+)yaml");
+  auto w = wf_run(dir, {"run", "wf.yaml"});
+  INFO(w.all());
+  CHECK(w.r.exit_code == 1);
+  json typo = step_of(w.report, "typo");
+  REQUIRE(typo["attempts"].size() == 1);
+  CHECK(typo["attempts"][0]["class"] == "permanent");
+  CHECK_THAT(w.all(), Contains("unknown failure class 'transiant'"));
+  CHECK_THAT(read_file(w.run_dir + "/logs/typo.1.log"), Contains("counts as permanent"));
+}
+
 TEST_CASE("run: timeout: stops the attempt in about the timeout, class timeout", "[e2e][run][timeout]") {
   TempDir dir;
   dir.write("wf.yaml", R"yaml(name: timeout
