@@ -51,6 +51,10 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
   std::string attempt_dir = (fs::path(run.run_dir) / "steps" / step.id / std::to_string(attempt)).string();
   std::error_code ec;
   fs::create_directories(attempt_dir, ec);
+  // Scratch files ($WF_OUTPUT and friends) hold values before masking:
+  // only the user may enter the folders that hold them.
+  for (const fs::path& d : {fs::path(run.run_dir) / "steps", fs::path(run.run_dir) / "steps" / step.id, fs::path(attempt_dir)})
+    fs::permissions(d, fs::perms::owner_all, fs::perm_options::replace, ec);
   AttemptOutcome out;
   out.record.attempt = attempt;
   out.record.log_file = (fs::path(run.run_dir) / "logs" / (step.id + "." + std::to_string(attempt) + ".log")).string();

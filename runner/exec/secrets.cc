@@ -1,6 +1,9 @@
 #include "runner/exec/secrets.h"
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -31,16 +34,24 @@ core::Expected<core::Value, std::vector<std::string>> load_secrets(const model::
       }
     } else if (s.file) {
       std::string path = expand_home(*s.file);
-      std::ifstream in(path, std::ios::binary);
-      if (in) {
+      std::error_code ec;
+      bool exists = std::filesystem::exists(path, ec);
+      std::ifstream in;
+      if (exists && std::filesystem::is_directory(path, ec)) {
+        // Reading a folder gives nothing: that is not an empty secret.
+        errors.push_back("secret '" + s.name + "': " + path + " is a folder, not a file");
+      } else if (exists && (in.open(path, std::ios::binary), !in)) {
+        errors.push_back("secret '" + s.name + "' cannot be read from " + path + ": " + std::strerror(errno));
+      } else if (exists) {
         std::stringstream ss;
         ss << in.rdbuf();
         value = ss.str();
+        if (in.bad()) errors.push_back("secret '" + s.name + "' cannot be read from " + path);
         if (!value.empty() && value.back() == '\n') value.pop_back();
         if (!value.empty() && value.back() == '\r') value.pop_back();
         found = true;
       } else if (s.required) {
-        errors.push_back("secret '" + s.name + "' cannot be read from " + path);
+        errors.push_back("secret '" + s.name + "' cannot be read from " + path + ": no such file");
       }
     }
     out.emplace_back(s.name, found ? core::Value(value) : core::Value(""));

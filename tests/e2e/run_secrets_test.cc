@@ -233,3 +233,45 @@ steps:
     CHECK(read_file(file).find(kToken) == std::string::npos);
   }
 }
+
+TEST_CASE("run: a secret file that is a folder or unreadable is an error before anything runs",
+          "[e2e][run][secrets]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() + "/token-dir");
+  dir.write("wf.yaml", R"yaml(name: secret-dir
+secrets:
+  token: { file: token-dir }
+steps:
+  a:
+    run: echo ran > ran.txt
+)yaml");
+  auto w = wf_run(dir, {"run", "wf.yaml"});
+  INFO(w.all());
+  CHECK(w.r.exit_code == 2);
+  CHECK_THAT(w.r.err, Contains("secret 'token'"));
+  CHECK_THAT(w.r.err, Contains("is a folder, not a file"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() + "/ran.txt"));
+}
+
+TEST_CASE("run: scratch files are 0600 in 0700 folders and gone after the step", "[e2e][run][secrets]") {
+  TempDir dir;
+  dir.write("wf.yaml", R"yaml(name: scratch
+steps:
+  a:
+    run: |
+      echo "file-mode=$(stat -c %a "$WF_OUTPUT")"
+      echo "dir-mode=$(stat -c %a "$(dirname "$WF_OUTPUT")")"
+      echo "parent-mode=$(stat -c %a "$(dirname "$(dirname "$WF_OUTPUT")")")"
+      echo "$WF_OUTPUT" > where.txt
+)yaml");
+  auto w = wf_run(dir, {"run", "wf.yaml"});
+  INFO(w.all());
+  CHECK(w.r.exit_code == 0);
+  CHECK_THAT(w.r.out, Contains("file-mode=600"));
+  CHECK_THAT(w.r.out, Contains("dir-mode=700"));
+  CHECK_THAT(w.r.out, Contains("parent-mode=700"));
+  std::string where = read_file(dir.path() + "/where.txt");
+  while (!where.empty() && where.back() == '\n') where.pop_back();
+  REQUIRE_FALSE(where.empty());
+  CHECK_FALSE(std::filesystem::exists(where));
+}
