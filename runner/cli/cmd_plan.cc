@@ -1,6 +1,7 @@
 // `wf plan`: what a run would do, without running anything.
 
 #include <ostream>
+#include <set>
 #include <sstream>
 
 #include "runner/cli/commands.h"
@@ -56,6 +57,7 @@ struct Planner {
   PlanPreviewer* previewer = nullptr;   // null: secrets are missing, no previews
   int errors = 0;
   int changes = 0;
+  std::set<std::string> skipped{};  // steps sure to be skipped
 
   void resolve_error(const model::ResolveError& e) {
     env.err << e.loc.str() << ": " << e.message << "\n";
@@ -117,7 +119,26 @@ struct Planner {
               << " x" << s.retry.backoff.factor << ")\n";
     }
     if (s.continue_on_error) env.out << "      continue-on-error: true\n";
+    if (known_skipped(s)) {
+      skipped.insert(s.id);
+      env.out << "      skipped: nothing to preview\n";
+      return;
+    }
     print_preview(s);
+  }
+
+  // Whether the step is sure to be skipped: its condition is false on what is
+  // known now, or (without a status function) a step it needs is skipped.
+  bool known_skipped(const model::Step& s) const {
+    bool status_function = s.if_ && s.if_->uses_status_function();
+    if (!status_function)
+      for (const auto& n : s.needs)
+        if (skipped.count(n.id)) return true;
+    if (!s.if_ || status_function) return false;
+    for (const auto& r : s.if_->references())
+      if (!r.path.empty() && core::iequals(r.path[0], "steps")) return false;
+    auto b = expr::evaluate_condition(*s.if_, ctx);
+    return b && !*b;
   }
 
   void print_preview(const model::Step& s) {
@@ -169,17 +190,19 @@ std::unique_ptr<PlanPreviewer> make_previewer(const Env& env, const model::Workf
 }  // namespace
 
 // Exit codes follow terraform plan -detailed-exitcode: 0 no changes, 2
-// changes, 1 any error — validation errors included, since 2 means changes;
-// 130 when interrupted.
+// changes, 1 a preview failed; usage errors (an invalid workflow, a bad -i)
+// are 2 as in every wf command; 130 when interrupted. With
+// args.dry_run_codes, `wf run --dry-run`'s: 0 done, 1 a preview failed,
+// 2 usage errors.
 int cmd_plan(const Env& env, const PlanArgs& args) {
   auto wf = load_checked(args.file, env.registry, env.err);
-  if (!wf) return 1;
+  if (!wf) return 2;
   auto overrides = parse_input_args(args.inputs, env.err);
-  if (!overrides) return 1;
+  if (!overrides) return 2;
   auto inputs = model::resolve_inputs(*wf, *overrides);
   if (!inputs) {
     for (const auto& e : inputs.error()) env.err << "error: " << e << "\n";
-    return 1;
+    return 2;
   }
   // Values are shown with secrets as ***; previews run the real tools with
   // the real secrets (when they are all set) and are masked.
@@ -211,6 +234,7 @@ int cmd_plan(const Env& env, const PlanArgs& args) {
   if (cancel.cancelled()) return 130;
   env.out << "\n+ runs, ? runs if its condition holds. Values marked (known after X) come from step X's outputs.\n";
   if (p.errors) return 1;
+  if (args.dry_run_codes) return 0;
   return p.changes > 0 ? 2 : 0;
 }
 

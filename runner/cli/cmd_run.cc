@@ -104,9 +104,8 @@ std::optional<exec::RunOptions> run_options(const Env& env, const RunArgs& args,
 
 int cmd_run(const Env& env, const RunArgs& args) {
   if (args.dry_run) {
-    // wf plan's "2: steps would run" is a success here; its errors are 1.
-    int rc = cmd_plan(env, PlanArgs{args.file, args.inputs});
-    return rc == 1 ? 2 : rc == 130 ? 130 : 0;
+    // A preview that failed is exit 1 here as in wf plan; usage errors 2.
+    return cmd_plan(env, PlanArgs{args.file, args.inputs, /*dry_run_codes=*/true});
   }
   auto wf = load_checked(args.file, env.registry, env.err);
   if (!wf) return 2;

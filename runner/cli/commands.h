@@ -42,6 +42,7 @@ int cmd_graph(const Env& env, const GraphArgs& args);
 struct PlanArgs {
   std::string file;
   std::vector<std::string> inputs;  // k=v
+  bool dry_run_codes = false;       // `wf run --dry-run`: 0 whether or not there are changes
 };
 int cmd_plan(const Env& env, const PlanArgs& args);
 

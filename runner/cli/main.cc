@@ -94,8 +94,9 @@ void add_plan(CLI::App& app, const wf::cli::Env& env, wf::cli::PlanArgs& plan, i
   c->footer(
       "\nSecrets show as ***; values that come from other steps' outputs show as (known after STEP).\n"
       "Step types preview what they would do where their inputs are known (terraform plan, kubectl diff).\n"
-      "Exit code: 0 nothing would change, 2 steps would run or change something, 1 error (an invalid\n"
-      "file or input included), as terraform plan -detailed-exitcode; 130 interrupted.\n"
+      "Exit code: 0 nothing would change (steps sure to be skipped included), 2 steps would run or\n"
+      "change something, 1 a preview failed, as terraform plan -detailed-exitcode; an invalid file or\n"
+      "input is also 2, as in every wf command (the message says which); 130 interrupted.\n"
       "\nExample:\n  wf plan workflows/deploy-testnet.yaml -i cluster=my-test -i smoke=false");
   c->callback([&] { code = wf::cli::cmd_plan(env, plan); });
 }

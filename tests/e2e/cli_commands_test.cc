@@ -88,18 +88,57 @@ TEST_CASE("plan: a false condition is shown as skipped", "[e2e][plan]") {
   CHECK_THAT(r.out, Contains("-> false: skipped"));
 }
 
-TEST_CASE("plan: bad inputs are errors (exit 1, as 2 means changes) with a suggestion", "[e2e][plan]") {
+TEST_CASE("plan: bad inputs are usage errors (exit 2, as in every command) with a suggestion", "[e2e][plan]") {
   TempDir dir;
   std::string file = dir.write("deploy.yaml", kDeploy);
   auto unknown = run_wf({"plan", file, "-i", "clustr=x"});
-  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.exit_code == 2);
   CHECK_THAT(unknown.err, Contains("unknown input 'clustr'; did you mean 'cluster'?"));
   auto typed = run_wf({"plan", file, "-i", "smoke=yes"});
-  CHECK(typed.exit_code == 1);
+  CHECK(typed.exit_code == 2);
   CHECK_THAT(typed.err, Contains("input 'smoke' is a boolean: 'yes' is not true or false"));
   auto shape = run_wf({"plan", file, "-i", "cluster"});
-  CHECK(shape.exit_code == 1);
+  CHECK(shape.exit_code == 2);
   CHECK_THAT(shape.err, Contains("-i takes NAME=VALUE"));
+}
+
+TEST_CASE("plan: when every step is sure to be skipped there are no changes (exit 0)", "[e2e][plan]") {
+  TempDir dir;
+  std::string file = dir.write("skip.yaml", R"yaml(name: skip
+inputs:
+  go: { type: boolean, default: false }
+steps:
+  first:
+    if: inputs.go
+    run: echo first
+  second:
+    needs: [first]
+    run: echo second
+  report:
+    needs: [second]
+    if: always()
+    run: echo report
+)yaml");
+  auto none = run_wf({"plan", file});
+  INFO(none.out << none.err);
+  CHECK_THAT(none.out, Contains("skipped: nothing to preview"));
+  CHECK(none.exit_code == 2);  // report runs whatever happens: always()
+  std::string only = dir.write("only.yaml", R"yaml(name: only
+steps:
+  first:
+    if: false
+    run: echo first
+  second:
+    needs: [first]
+    run: echo second
+)yaml");
+  auto skipped = run_wf({"plan", only});
+  INFO(skipped.out << skipped.err);
+  CHECK(skipped.exit_code == 0);
+  auto dry = run_wf({"run", only, "--dry-run"});
+  CHECK(dry.exit_code == 0);
+  auto bad = run_wf({"run", only, "--dry-run", "-i", "nosuch=1"});
+  CHECK(bad.exit_code == 2);
 }
 
 TEST_CASE("steps: lists the registry and documents a type", "[e2e][steps]") {
