@@ -22,18 +22,15 @@ for v in "${variants[@]}"; do
     asan)
       echo "sanitizers: AddressSanitizer + UndefinedBehaviorSanitizer (build-asan)"
       configure build-asan address,undefined
-      cmake --build build-asan -j "$(nproc)"
+      cmake --build build-asan -j "$(nproc)" --target sanitizer_asan_tests
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
       UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-        ctest --test-dir build-asan --output-on-failure -j "$(nproc)" -L 'unit|integration' -LE 'kube|docker' \
-          --timeout 600
+        ctest --test-dir build-asan --output-on-failure -j "$(nproc)" -L asan --timeout 600
       ;;
     tsan)
       echo "sanitizers: ThreadSanitizer (build-tsan)"
       configure build-tsan thread
-      cmake --build build-tsan -j "$(nproc)" --target wf core_test executor_test exec_state_test \
-        process_runner_test terraform_unit_test terraform_test gh_dispatch_unit_test gh_dispatch_test \
-        kubectl_apply_unit_test git_unit_test
+      cmake --build build-tsan -j "$(nproc)" --target sanitizer_tsan_tests
       TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/scripts/tsan.supp" \
         ctest --test-dir build-tsan --output-on-failure -j "$(nproc)" --timeout 600 -L tsan -LE kube
       ;;
