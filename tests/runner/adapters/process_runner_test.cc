@@ -555,7 +555,6 @@ TEST_CASE("process runner: run() calls on several threads are independent", "[pr
   std::vector<std::string> markers;
   for (int i = 0; i < kThreads; ++i) markers.push_back(unique_marker());
   CancelToken cancel_odd;
-  const auto start = SteadyClock::now();
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
@@ -568,10 +567,15 @@ TEST_CASE("process runner: run() calls on several threads are independent", "[pr
       }
     });
   }
-  std::this_thread::sleep_for(200ms);
+  // Cancel once every odd script is in `wait` (its sleep exists beside bash -c, so its
+  // "start" line was written), not after a fixed delay that load can outlast.
+  const auto started_by = SteadyClock::now() + 5s;
+  for (int i = 1; i < kThreads; i += 2)
+    while (processes_with(markers[i]) < 2 && SteadyClock::now() < started_by) std::this_thread::sleep_for(10ms);
+  const auto cancelled_at = SteadyClock::now();
   cancel_odd.cancel();
   for (auto& t : threads) t.join();
-  CHECK(ms_since(start) < 2000ms);
+  CHECK(ms_since(cancelled_at) < 2000ms);
   for (int i = 0; i < kThreads; ++i) {
     INFO("thread " << i);
     const auto n = std::to_string(i);
