@@ -18,7 +18,11 @@ struct ShellScript {
 
 /// Each expression part becomes "${WF_EXPR_N}" — or, inside single quotes
 /// where the shell would not expand it, '"${WF_EXPR_N}"' (the quote is
-/// closed, the variable expanded in double quotes, the quote reopened).
+/// closed, the variable expanded in double quotes, the quote reopened; $'…'
+/// is reopened as $'). $(…) and `…` open a fresh context even inside "…".
+/// In the body of a quoted here-document (<<'EOF'), where the shell expands
+/// nothing, the value is written as it is — and a value with a line equal to
+/// the delimiter is an error, since it would end the document early.
 /// Values are expr::to_string() of the expression's result.
 core::Expected<ShellScript, expr::Error> render_script(const expr::Template& t, const expr::EvalContext& ctx);
 

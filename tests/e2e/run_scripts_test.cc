@@ -293,3 +293,63 @@ steps:
   CHECK_THAT(heredoc["attempts"][0].value("summary", ""), Contains("malformed $WF_OUTPUT"));
   CHECK(step_of(w.report, "downstream")["outcome"] == "skipped");
 }
+
+TEST_CASE("run: values arrive in every quoting context: heredocs, command substitution in quotes, $'...'",
+          "[e2e][run][script][injection]") {
+  TempDir dir;
+  dir.write("wf.yaml", R"yaml(name: contexts
+inputs:
+  v: { default: "" }
+steps:
+  quoted-heredoc:
+    run: |
+      cat <<'EOF'
+      values: ${{ inputs.v }} 'kept' "kept"
+      EOF
+  unquoted-heredoc:
+    run: |
+      cat <<EOF
+      values: ${{ inputs.v }} 'kept'
+      EOF
+  tab-heredoc:
+    run: "cat <<-\"END\"\n\tvalues: ${{ inputs.v }}\n\tEND\n"
+  substitution:
+    run: |
+      echo "$(echo '${{ inputs.v }}')"
+      echo "`echo '${{ inputs.v }}'`"
+  ansi:
+    run: |
+      printf '%s' $'${{ inputs.v }}\tafter\n'
+)yaml");
+  const std::string v = "$(touch pwned) '\"`x`";
+  auto w = wf_run(dir, {"run", "wf.yaml", "-i", "v=" + v});
+  INFO(w.all());
+  REQUIRE(w.r.exit_code == 0);
+  CHECK(step_lines(w.r.out, "quoted-heredoc") == std::vector<std::string>{"values: " + v + " 'kept' \"kept\""});
+  CHECK(step_lines(w.r.out, "unquoted-heredoc") == std::vector<std::string>{"values: " + v + " 'kept'"});
+  CHECK(step_lines(w.r.out, "tab-heredoc") == std::vector<std::string>{"values: " + v});
+  CHECK(step_lines(w.r.out, "substitution") == std::vector<std::string>{v, v});
+  CHECK(step_lines(w.r.out, "ansi") == std::vector<std::string>{v + "\tafter"});
+  CHECK_FALSE(std::filesystem::exists(dir.path() + "/pwned"));
+}
+
+TEST_CASE("run: a value with a line equal to a quoted heredoc's delimiter fails the step before it runs",
+          "[e2e][run][script][injection]") {
+  TempDir dir;
+  dir.write("wf.yaml", R"yaml(name: end-early
+inputs:
+  v: { default: "" }
+steps:
+  values:
+    run: |
+      cat > values.yaml <<'EOF'
+      image: ${{ inputs.v }}
+      EOF
+)yaml");
+  auto w = wf_run(dir, {"run", "wf.yaml", "-i", "v=x\nEOF\ntouch pwned"});
+  INFO(w.all());
+  CHECK(w.r.exit_code == 1);
+  CHECK_THAT(w.all(), Contains("delimiter 'EOF'"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() + "/pwned"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() + "/values.yaml"));
+}
