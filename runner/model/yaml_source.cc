@@ -11,6 +11,7 @@
 #include <limits>
 #include <regex>
 #include <unordered_map>
+#include <vector>
 
 namespace wf::model {
 
@@ -256,7 +257,17 @@ YamlSource::YamlSource(std::string text, std::string file) : text_(std::move(tex
 bool YamlSource::parse(core::Diagnostics& diags) {
   // yaml-cpp reports errors as exceptions; none may escape the loader.
   try {
-    YAML::Node doc = YAML::Load(text_);
+    std::vector<YAML::Node> docs = YAML::LoadAll(text_);
+    YAML::Node doc = docs.empty() ? YAML::Node() : docs.front();
+    for (size_t d = 1; d < docs.size(); ++d) {
+      if (docs[d].IsNull() || !docs[d].IsDefined()) continue;  // a trailing '---' with nothing after it
+      size_t pos = docs[d].Mark().is_null() || docs[d].Mark().pos < 0 ? 0 : static_cast<size_t>(docs[d].Mark().pos);
+      size_t marker = text_.rfind("---", pos);
+      diags.push_back({loc_of_pos(marker == std::string::npos ? pos : marker),
+                       "a second YAML document: a workflow file holds one (remove this '---' and what follows, "
+                       "or put it in a file of its own)"});
+      return false;
+    }
     Converter converter(*this, text_, diags);
     root_ = converter.convert(doc, 0, 0);
     return !converter.unusable();  // such a tree would only add errors of its own
