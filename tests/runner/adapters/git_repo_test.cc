@@ -80,3 +80,17 @@ TEST_CASE("git: an empty repository and no repository", "[adapters][git]") {
   TempDir none;
   CHECK_FALSE(wf::adapters::make_git_repo()->describe(none.path()));
 }
+
+TEST_CASE("git: credentials in the remote URL never reach git.remote", "[adapters][git]") {
+  TempDir d;
+  git(d, {"init", "-q", "-b", "main"});
+  git(d, {"remote", "add", "origin", "https://deploy-bot:ghp_SECRETTOKEN123@example.test/org/repo.git"});
+  d.write("a.txt", "a\n");
+  git(d, {"add", "a.txt"});
+  git(d, {"commit", "-qm", "first"});
+  auto info = wf::adapters::make_git_repo()->describe(d.path());
+  REQUIRE(info);
+  CHECK(info->remote == "https://example.test/org/repo.git");
+  CHECK(info->remote.find("SECRETTOKEN") == std::string::npos);
+  CHECK(info->remote.find("deploy-bot") == std::string::npos);
+}
