@@ -17,6 +17,7 @@
 #include "runner/cli/commands.h"
 #include "runner/cli/signals.h"
 #include "runner/cli/workflow_file.h"
+#include "runner/core/strings.h"
 #include "runner/exec/executor.h"
 #include "runner/exec/secrets.h"
 #include "runner/model/inputs.h"
@@ -65,9 +66,11 @@ std::optional<exec::RunOptions> run_options(const Env& env, const RunArgs& args,
     for (const auto& e : inputs.error()) env.err << "error: " << e << "\n";
     return std::nullopt;
   }
+  std::vector<std::string> ids;
+  for (const auto& s : wf.steps) ids.push_back(s.id);
   for (const auto& id : args.only) {
     if (!wf.step(id)) {
-      env.err << "error: --only names no step '" << id << "'\n";
+      env.err << "error: " << core::with_suggestion("--only names no step '" + id + "'", id, ids) << "\n";
       return std::nullopt;
     }
   }

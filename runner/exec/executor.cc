@@ -114,6 +114,7 @@ class Scheduler {
     e.outputs = run.masked(s.outputs);
     e.links = s.links;
     e.reused = s.reused;
+    e.selected = s.selected;
     return e;
   }
 

@@ -64,6 +64,7 @@ struct StepEnd {
   Value outputs;                 // object; masked
   std::vector<std::pair<std::string, std::string>> links;
   bool reused = false;           // taken from the journal of an earlier run (--resume)
+  bool selected = true;          // false: left out by --only (skipped)
 };
 
 struct RunEnd {

@@ -116,6 +116,7 @@ void ConsolePrinter::step_finished(const exec::StepEnd& end) {
   std::lock_guard lock(mu_);
   std::erase_if(running_, [&](const Running& r) { return r.step_id == end.step_id; });
   ++done_;
+  if (!end.selected) return;  // --only: the summary lists what was left out, once
   std::optional<LastFailure> last;
   if (auto it = failures_.find(end.step_id); it != failures_.end()) last = it->second;
   const char* sgr = kGreen;
