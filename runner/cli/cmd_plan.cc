@@ -220,7 +220,7 @@ int cmd_plan(const Env& env, const PlanArgs& args) {
       {"wf", core::Value(core::Value::Object{{"workflow", wf->name}, {"run_id", "(new)"}, {"attempt", 1}})}});
 
   auto waves = graph::waves(*wf);
-  env.out << "Plan for " << (wf->name.empty() ? args.file : wf->name) << ": " << wf->steps.size() << " steps in "
+  env.out << "Plan for " << (wf->name.empty() ? args.file : wf->name) << ": " << wf->steps.size() << (wf->steps.size() == 1 ? " step in " : " steps in ")
           << waves.size() << (waves.size() == 1 ? " wave" : " waves") << "\n";
   if (!wf->inputs.empty()) {
     env.out << "inputs:";

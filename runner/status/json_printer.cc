@@ -1,6 +1,9 @@
 #include "runner/status/json_printer.h"
 
+#include <chrono>
+
 #include "runner/core/json.h"
+#include "runner/core/strings.h"
 
 namespace wf::status {
 namespace {
@@ -92,7 +95,13 @@ void JsonPrinter::run_finished(const exec::RunEnd& end) {
 }
 
 void JsonPrinter::emit(const core::Value& event) {
-  std::string line = core::to_json(event);
+  // Every event says when it happened, right after what it is.
+  Value::Object stamped;
+  for (const auto& [key, value] : event.as_object()) {
+    stamped.emplace_back(key, value);
+    if (key == "event") stamped.emplace_back("time", core::utc_timestamp(std::chrono::system_clock::now(), true));
+  }
+  std::string line = core::to_json(Value(std::move(stamped)));
   line += '\n';
   std::lock_guard lock(mu_);
   std::fwrite(line.data(), 1, line.size(), out_);

@@ -135,6 +135,8 @@ steps:
   auto skipped = run_wf({"plan", only});
   INFO(skipped.out << skipped.err);
   CHECK(skipped.exit_code == 0);
+  auto one = run_wf({"plan", dir.write("one.yaml", "name: one\nsteps:\n  a:\n    run: echo a\n")});
+  CHECK_THAT(one.out, Contains("Plan for one: 1 step in 1 wave\n"));
   auto dry = run_wf({"run", only, "--dry-run"});
   CHECK(dry.exit_code == 0);
   auto bad = run_wf({"run", only, "--dry-run", "-i", "nosuch=1"});

@@ -154,6 +154,8 @@ steps:
     INFO(line);
     REQUIRE(e.is_object());
     REQUIRE(e.contains("event"));
+    // When it happened: UTC, milliseconds ("2026-12-07T14:12:13.807Z").
+    CHECK_THAT(e.value("time", ""), Catch::Matchers::Matches(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)"));
     events.push_back(e);
   }
   CHECK(events.front()["event"] == "run_started");
