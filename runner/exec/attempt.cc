@@ -61,7 +61,8 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
 
   run.journal->append(Value(Value::Object{
       {"event", "attempt_started"}, {"step", step.id}, {"attempt", attempt}, {"definition_hash", p.hash}}));
-  AttemptStart as{step.id, step.uses, attempt, 1 + step.retry.limit, out.record.log_file};
+  AttemptStart as{step.id, step.uses, attempt, 1 + step.retry.limit, out.record.log_file,
+                  step.name != step.id ? step.name : std::string()};
   run.notify([&](RunObserver& o) { o.attempt_started(as); });
 
   AttemptLog log(*run.deps->masker, out.record.log_file, [&](step_api::StepLog::Stream s, std::string_view line) {

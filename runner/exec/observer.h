@@ -42,6 +42,7 @@ struct AttemptStart {
   int attempt = 1;               // 1-based
   int max_attempts = 1;          // 1 + retry.limit
   std::string log_file;
+  std::string step_name;         // its `name:`, when it has one other than its id
 };
 
 struct AttemptEnd {

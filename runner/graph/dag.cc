@@ -144,7 +144,8 @@ std::string to_dot(const model::Workflow& wf) {
   std::string out = "digraph " + quoted(wf.name.empty() ? "workflow" : wf.name) + " {\n";
   out += "  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n";
   for (const auto& s : wf.steps) {
-    out += "  " + quoted(s.id) + " [label=" + quoted(s.id + "\n" + s.uses);
+    std::string name = s.name.empty() || s.name == s.id ? "" : s.name + "\n";
+    out += "  " + quoted(s.id) + " [label=" + quoted(s.id + "\n" + name + s.uses);
     if (s.if_) out += ", style=\"rounded,dashed\"";
     out += "];\n";
   }
@@ -159,7 +160,9 @@ std::string to_mermaid(const model::Workflow& wf) {
   for (size_t i = 0; i < wf.steps.size(); ++i) node[wf.steps[i].id] = "n" + std::to_string(i);
   std::string out = "flowchart TD\n";
   for (const auto& s : wf.steps) {
-    std::string label = s.id + "<br/>" + s.uses;
+    std::string name = s.name.empty() || s.name == s.id ? "" : s.name + "<br/>";
+    std::string label = s.id + "<br/>" + name + s.uses;
+    for (size_t at = label.find('"'); at != std::string::npos; at = label.find('"', at)) label.replace(at, 1, "#quot;");
     out += "  " + node[s.id] + (s.if_ ? "{{\"" : "[\"") + label + (s.if_ ? "\"}}" : "\"]") + "\n";
   }
   for (const auto& s : wf.steps)

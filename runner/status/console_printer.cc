@@ -84,6 +84,7 @@ void ConsolePrinter::attempt_started(const exec::AttemptStart& start) {
   std::string text = start.attempt > 1 ? "attempt " + std::to_string(start.attempt) + "/" +
                                              std::to_string(start.max_attempts) + " started"
                                        : "started";
+  if (!start.step_name.empty()) text += ": " + start.step_name;
   if (!start.step_type.empty()) text += " (" + start.step_type + ")";
   print_locked({prefix(start.step_id) + paint(text, kDim)});
 }

@@ -208,3 +208,20 @@ TEST_CASE("help: wf and every command teach with an example", "[e2e][help]") {
   auto bogus = run_wf({"frobnicate"});
   CHECK(bogus.exit_code == 2);
 }
+
+TEST_CASE("graph and run: a step's name: is shown beside its id", "[e2e][graph][run]") {
+  TempDir dir;
+  std::string file = dir.write("named.yaml", R"yaml(name: named
+steps:
+  a:
+    name: Say "hello"
+    run: echo hi
+)yaml");
+  auto dot = run_wf({"graph", file});
+  CHECK_THAT(dot.out, Contains("\"a\" [label=\"a\\nSay \\\"hello\\\"\\nrun\"]"));
+  auto mermaid = run_wf({"graph", file, "--format", "mermaid"});
+  CHECK_THAT(mermaid.out, Contains("n0[\"a<br/>Say #quot;hello#quot;<br/>run\"]"));
+  auto run = run_wf({"run", file}, dir.path());
+  INFO(run.out << run.err);
+  CHECK_THAT(run.out, Contains("[a] started: Say \"hello\" (run)"));
+}
