@@ -81,7 +81,8 @@ core::Diagnostics check(const model::Workflow& wf) {
   core::Diagnostics out;
   auto needs = need_indexes(wf);
   find_cycles(wf, needs, out);
-  if (!out.empty()) return out;  // reachability is meaningless with cycles
+  // Reachability is checked even with cycles (reach() stops at what it has
+  // seen), so one pass reports every graph error.
   for (size_t i = 0; i < wf.steps.size(); ++i) {
     const auto& step = wf.steps[i];
     if (step.step_refs.empty()) continue;
