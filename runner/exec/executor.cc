@@ -228,10 +228,15 @@ class Scheduler {
     auto job = std::make_shared<StepJob>();
     job->state = &s;
     job->steps_context = steps_context(i);
-    // Steps started after a cancel (always()/cancelled()) follow only the hard cancel.
-    job->cancel = !run_.deps->cancel->cancelled() ? run_.deps->cancel
-                  : run_.deps->hard_cancel     ? run_.deps->hard_cancel
-                                               : &never_;
+    // Steps started after a cancel (always()/cancelled()), and steps whose
+    // if: uses a status function whenever they start, follow only the hard
+    // cancel: as in GitHub, the first Ctrl-C leaves a running always() step be.
+    bool status_step = s.step->if_ && s.step->if_->uses_status_function();
+    bool cancelled = run_.deps->cancel->cancelled();
+    if (run_.deps->hard_cancel && (status_step || cancelled))
+      job->cancel = run_.deps->hard_cancel;
+    else
+      job->cancel = cancelled ? &never_ : run_.deps->cancel;
     if (previous_) {
       auto it = previous_->steps.find(s.step->id);
       // A step is reused only when none of its needs ran again (make's rule).

@@ -288,3 +288,37 @@ steps:
   auto survivors = wait_until_no_marker(m, 2.0);
   CHECK(survivors.empty());
 }
+
+TEST_CASE("run: the first SIGINT leaves an always() step that is already running be", "[e2e][run][signals]") {
+  TempDir dir;
+  std::string m = unique_marker();
+  MarkerSweeper sweep(m);
+  dir.write("wf.yaml", R"yaml(name: keep-cleanup
+steps:
+  long:
+    run: |
+      sleep 1001.)yaml" + m + R"yaml( &
+      : > long.started
+      wait
+  watcher:
+    if: always()
+    run: |
+      : > watcher.started
+      for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.1; done
+      : > watcher.finished
+)yaml");
+  Background::Options opts;
+  opts.cwd = dir.path();
+  auto wf = start_wf({"run", "wf.yaml"}, opts);
+  REQUIRE(wait_for_file(dir.path() + "/long.started", 10));
+  REQUIRE(wait_for_file(dir.path() + "/watcher.started", 10));
+  auto first = std::chrono::steady_clock::now();
+  wf->signal(SIGINT);
+  Ended e = wait_ended(*wf, dir, m, first);
+  INFO(e.all());
+  CHECK(e.exit_code == 130);
+  CHECK(e.survivors.empty());
+  CHECK(step_of(e.report, "long")["outcome"] == "cancelled");
+  CHECK(step_of(e.report, "watcher")["outcome"] == "success");
+  CHECK(std::filesystem::exists(dir.path() + "/watcher.finished"));
+}
