@@ -17,7 +17,7 @@ namespace {
 // one expands nothing; quotes inside either are plain characters).
 class QuoteState {
  public:
-  enum State { kNone, kSingle, kDouble, kAnsi, kComment, kHeredoc, kQuotedHeredoc };
+  enum State { kNone, kSingle, kDouble, kAnsi, kComment, kArith, kHeredoc, kQuotedHeredoc };
 
   State state() const { return body_ ? (heredocs_.front().quoted ? kQuotedHeredoc : kHeredoc) : stack_.back().state; }
   const std::string& heredoc_delimiter() const { return heredocs_.front().delimiter; }
@@ -104,12 +104,15 @@ class QuoteState {
         if (c == '\'') stack_.push_back({kSingle, 0});
         else if (c == '"') stack_.push_back({kDouble, 0});
         else if (c == '$' && next == '\'') { stack_.push_back({kAnsi, 0}); return i + 1; }
+        else if (c == '$' && next == '(' && i + 2 < s.size() && s[i + 2] == '(') { stack_.push_back({kArith, 0}); return i + 2; }
         else if (c == '$' && next == '(') { stack_.push_back({kNone, ')'}); word_start_ = true; return i + 1; }
+        else if (c == '(' && next == '(' && word_start) { stack_.push_back({kArith, 0}); return i + 1; }
         else if (c == '`' && top.closer == '`') stack_.pop_back();
         else if (c == '`') { stack_.push_back({kNone, '`'}); word_start_ = true; }
         else if (c == ')' && top.closer == ')' && stack_.size() > 1) stack_.pop_back();
         else if (c == '#' && word_start) stack_.push_back({kComment, 0});
-        else if (c == '<' && next == '<' && (i + 2 >= s.size() || s[i + 2] != '<')) return heredoc_operator(s, i);
+        else if (c == '<' && next == '<' && i + 2 < s.size() && s[i + 2] == '<') return i + 2;  // <<< here-string
+        else if (c == '<' && next == '<') return heredoc_operator(s, i);
         else if (c == '\n' && !heredocs_.empty()) body_ = true;
         return i;
       case kSingle:
@@ -122,8 +125,15 @@ class QuoteState {
       case kDouble:
         if (c == '\\') return i + 1;
         if (c == '"') stack_.pop_back();
+        else if (c == '$' && next == '(' && i + 2 < s.size() && s[i + 2] == '(') { stack_.push_back({kArith, 0}); return i + 2; }
         else if (c == '$' && next == '(') { stack_.push_back({kNone, ')'}); word_start_ = true; return i + 1; }
         else if (c == '`') { stack_.push_back({kNone, '`'}); word_start_ = true; }
+        return i;
+      case kArith:  // $(( … )): `<<` is a shift here, and quotes do not occur
+        if (c == ')' && next == ')') {
+          stack_.pop_back();
+          return i + 1;
+        }
         return i;
       case kComment:
         if (c == '\n') {

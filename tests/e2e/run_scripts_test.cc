@@ -320,6 +320,12 @@ steps:
   ansi:
     run: |
       printf '%s' $'${{ inputs.v }}\tafter\n'
+  here-string:
+    run: |
+      cat <<< 'no heredoc here'
+      echo "$(( 1 << 3 ))"
+      (( y = 1 << 2 )); echo "$y"
+      echo '${{ inputs.v }}'
 )yaml");
   const std::string v = "$(touch pwned) '\"`x`";
   auto w = wf_run(dir, {"run", "wf.yaml", "-i", "v=" + v});
@@ -330,6 +336,7 @@ steps:
   CHECK(step_lines(w.r.out, "tab-heredoc") == std::vector<std::string>{"values: " + v});
   CHECK(step_lines(w.r.out, "substitution") == std::vector<std::string>{v, v});
   CHECK(step_lines(w.r.out, "ansi") == std::vector<std::string>{v + "\tafter"});
+  CHECK(step_lines(w.r.out, "here-string") == std::vector<std::string>{"no heredoc here", "8", "4", v});
   CHECK_FALSE(std::filesystem::exists(dir.path() + "/pwned"));
 }
 
