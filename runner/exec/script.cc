@@ -153,18 +153,17 @@ class QuoteState {
   bool word_start_ = true;
 };
 
-// A value inlined into a quoted here-document must not end it early.
-std::optional<std::string> ends_heredoc(const QuoteState& q, const std::string& value) {
-  std::string text = q.heredoc_line() + value;
-  std::istringstream lines(text);
-  size_t complete = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
-  std::string line;
-  for (size_t n = 0; n < complete && std::getline(lines, line); ++n) {
-    std::string_view l = line;
-    l.remove_prefix(std::min(l.find_first_not_of('\t'), l.size()));
-    if (line == q.heredoc_delimiter() || l == q.heredoc_delimiter()) return line;
+// A value inlined into a quoted here-document must not end it early: no
+// line of it (the first joined to what the line already holds, the last
+// possibly completed by the script's own newline) may equal the delimiter.
+bool ends_heredoc(const QuoteState& q, const std::string& value) {
+  std::istringstream lines(q.heredoc_line() + value);
+  for (std::string line; std::getline(lines, line);) {
+    std::string_view stripped = line;
+    stripped.remove_prefix(std::min(stripped.find_first_not_of('\t'), stripped.size()));
+    if (line == q.heredoc_delimiter() || stripped == q.heredoc_delimiter()) return true;
   }
-  return std::nullopt;
+  return false;
 }
 
 }  // namespace

@@ -359,4 +359,8 @@ steps:
   CHECK_THAT(w.all(), Contains("delimiter 'EOF'"));
   CHECK_FALSE(std::filesystem::exists(dir.path() + "/pwned"));
   CHECK_FALSE(std::filesystem::exists(dir.path() + "/values.yaml"));
+  // The delimiter as the value's last line, completed by the script's newline.
+  auto last = wf_run(dir, {"run", "wf.yaml", "-i", "v=x\nEOF"});
+  CHECK(last.r.exit_code == 1);
+  CHECK_THAT(last.all(), Contains("delimiter 'EOF'"));
 }
