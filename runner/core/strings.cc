@@ -141,4 +141,14 @@ std::string utc_timestamp(std::chrono::system_clock::time_point t, bool millis) 
   return s + "Z";
 }
 
+bool is_posix_shell(std::string_view shell) {
+  size_t start = shell.find_first_not_of(" \t\n");
+  std::string_view first = start == std::string_view::npos ? std::string_view() : shell.substr(start);
+  first = first.substr(0, first.find_first_of(" \t\n"));
+  if (size_t slash = first.rfind('/'); slash != std::string_view::npos) first = first.substr(slash + 1);
+  for (std::string_view s : {"sh", "bash", "dash", "zsh", "ksh", "ash"})
+    if (first == s) return true;
+  return false;
+}
+
 }  // namespace wf::core

@@ -27,6 +27,10 @@ std::optional<std::string> did_you_mean(std::string_view word,
 std::string with_suggestion(std::string message, std::string_view word,
                             const std::vector<std::string>& candidates);
 
+/// True for shells that read "${VAR}" (sh, bash, dash, zsh, ksh, ash, or a
+/// command line starting with one of them, by name or path).
+bool is_posix_shell(std::string_view shell);
+
 /// Joins with a separator.
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 

@@ -6,6 +6,7 @@
 
 #include "runner/core/hash.h"
 #include "runner/core/json.h"
+#include "runner/core/strings.h"
 #include "runner/exec/script.h"
 #include "runner/model/resolve.h"
 
@@ -87,7 +88,7 @@ core::Expected<ResolvedStep, std::string> resolve_step(const model::Workflow& wf
   if (!script_env.empty()) {
     const Value* shell = p.with.find("shell");
     std::string sh = shell && shell->is_string() ? shell->as_string() : "bash";
-    if (!is_posix_shell(sh))
+    if (!core::is_posix_shell(sh))
       return core::unexpected(step.loc.str() + ": expressions in a '" + sh +
                               "' script are not supported; pass values through env:");
   }

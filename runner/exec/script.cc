@@ -204,15 +204,4 @@ core::Expected<ShellScript, expr::Error> render_script(const expr::Template& t, 
   return out;
 }
 
-bool is_posix_shell(const std::string& shell) {
-  std::istringstream in(shell);
-  std::string first;
-  in >> first;
-  size_t slash = first.rfind('/');
-  if (slash != std::string::npos) first = first.substr(slash + 1);
-  for (const char* s : {"sh", "bash", "dash", "zsh", "ksh", "ash"})
-    if (first == s) return true;
-  return false;
-}
-
 }  // namespace wf::exec

@@ -26,8 +26,4 @@ struct ShellScript {
 /// Values are expr::to_string() of the expression's result.
 core::Expected<ShellScript, expr::Error> render_script(const expr::Template& t, const expr::EvalContext& ctx);
 
-/// True for shells that read "${VAR}" (sh, bash, dash, zsh, ksh or a command
-/// line starting with one of them).
-bool is_posix_shell(const std::string& shell);
-
 }  // namespace wf::exec

@@ -69,6 +69,7 @@ class StepLoader {
     if (const YamlNode* n = body_.find("env")) step_.env = cx_.env_of(*n, "'env' of " + owner_, scope_);
     load_settings();
     link_shell(schema);
+    check_script_shell();
     if (schema) check_paths(*schema);
     if (schema && schema->validate && !both_uses_and_run_) run_validator(*schema);
     return std::move(step_);
@@ -251,6 +252,17 @@ class StepLoader {
       if (step_.uses != "run" && !step_.uses.empty())
         cx_.error(m->first, "'shell' only applies to 'run' steps; " + owner_ + " uses '" + step_.uses + "'");
     }
+  }
+
+  // Values reach a script as "${WF_EXPR_N}", which only a POSIX shell reads:
+  // ${{ }} in a python (or pwsh…) script would fail when the step starts.
+  void check_script_shell() {
+    if (step_.uses != "run" || !step_.shell || has_expression(*step_.shell) || core::is_posix_shell(*step_.shell))
+      return;
+    const Param* script = step_.param("script");
+    if (!script || !script->value.is_string() || !has_expression(script->value.as_string())) return;
+    cx_.error(script->loc, "${{ }} in a '" + *step_.shell + "' script cannot be passed safely (only POSIX shells "
+                           "read them as data); pass values through env: and read them from the environment");
   }
 
   // A `run` step's shell is both Step::shell and its `shell` parameter, so
