@@ -11,25 +11,11 @@ set -euo pipefail
 
 packages=(docker.io docker-registry busybox-static apache2-utils)
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-
-if ((${#missing[@]})); then
-  if [[ $(id -u) -ne 0 ]]; then
-    echo "tools/docker: missing packages: ${missing[*]}" >&2
-    echo "tools/docker: run as root (or: sudo apt-get install ${missing[*]})" >&2
-    exit 1
-  fi
-  echo "tools/docker: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  # --no-install-recommends: no system daemon is enabled beyond what the package needs.
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # The package starts the system's docker and registry services; the tests
-  # start their own, so those are not needed (left as the package set them).
-fi
+# The package starts the system's docker and registry services; the tests
+# start their own, so those are not needed (left as the package set them).
+# shellcheck source=scripts/lib/apt.sh
+source "$(dirname "$0")/../lib/apt.sh"
+apt_ensure tools/docker "${packages[@]}"
 
 for tool in dockerd docker docker-registry htpasswd; do
   command -v "$tool" >/dev/null || { echo "tools/docker: $tool not on PATH after install" >&2; exit 1; }
