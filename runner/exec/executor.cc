@@ -106,6 +106,7 @@ class Scheduler {
   static StepEnd step_end(const StepState& s, const RunShared& run) {
     StepEnd e;
     e.step_id = s.step->id;
+    if (s.step->name != s.step->id) e.step_name = s.step->name;
     e.outcome = s.outcome;
     e.continue_on_error = s.step->continue_on_error && s.outcome == Outcome::kFailure;
     e.reason = s.reason;

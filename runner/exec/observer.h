@@ -57,6 +57,7 @@ struct AttemptEnd {
 
 struct StepEnd {
   std::string step_id;
+  std::string step_name;         // its `name:`, when it has one other than its id
   Outcome outcome = Outcome::kSuccess;
   bool continue_on_error = false;  // failed, but its conclusion is success
   std::string reason;            // why skipped / failed / cancelled (masked)

@@ -127,26 +127,30 @@ std::string step_finished_text(const exec::StepEnd& end, const std::optional<Las
 
 std::string summary_table(const std::vector<exec::StepEnd>& steps) {
   struct Row {
-    std::string step, outcome, attempts, duration, note;
+    std::string step, name, outcome, attempts, duration, note;
   };
+  // A name column only when some step has a `name:` of its own.
+  bool names = std::any_of(steps.begin(), steps.end(), [](const auto& s) { return !s.step_name.empty(); });
   std::vector<Row> rows;
-  rows.push_back({"step", "outcome", "attempts", "duration", "note"});
+  rows.push_back({"step", "name", "outcome", "attempts", "duration", "note"});
   for (const auto& s : steps) {
     bool ran = s.attempts > 0 || s.duration.count() > 0;
-    rows.push_back({s.step_id, exec::outcome_name(s.outcome), std::to_string(s.attempts),
+    rows.push_back({s.step_id, one_line(s.step_name), exec::outcome_name(s.outcome), std::to_string(s.attempts),
                     ran ? format_elapsed(s.duration) : "-", table_note(s)});
   }
-  size_t w[4] = {0, 0, 0, 0};
+  size_t w[5] = {0, 0, 0, 0, 0};
   for (const auto& r : rows) {
     w[0] = std::max(w[0], display_width(r.step));
-    w[1] = std::max(w[1], display_width(r.outcome));
-    w[2] = std::max(w[2], display_width(r.attempts));
-    w[3] = std::max(w[3], display_width(r.duration));
+    w[1] = std::max(w[1], display_width(r.name));
+    w[2] = std::max(w[2], display_width(r.outcome));
+    w[3] = std::max(w[3], display_width(r.attempts));
+    w[4] = std::max(w[4], display_width(r.duration));
   }
   std::string out;
   for (const auto& r : rows) {
-    std::string line = "  " + pad_right(r.step, w[0]) + "  " + pad_right(r.outcome, w[1]) + "  " +
-                       pad_left(r.attempts, w[2]) + "  " + pad_left(r.duration, w[3]);
+    std::string line = "  " + pad_right(r.step, w[0]) + "  ";
+    if (names) line += pad_right(r.name, w[1]) + "  ";
+    line += pad_right(r.outcome, w[2]) + "  " + pad_left(r.attempts, w[3]) + "  " + pad_left(r.duration, w[4]);
     if (!r.note.empty()) line += "  " + r.note;
     out += line + "\n";
   }

@@ -80,6 +80,16 @@ TEST_CASE("format: the run's table has a row per step, aligned", "[status]") {
         "  report            skipped         0         -  needs failed\n");
 }
 
+TEST_CASE("format: the table shows steps' names when any step has one", "[status]") {
+  auto named = test::step_end("tf-apply", Outcome::kSuccess);
+  named.step_name = "Create the cluster";
+  std::string table = summary_table({named, test::step_end("report", Outcome::kSuccess)});
+  CHECK(table ==
+        "  step      name                outcome  attempts  duration  note\n"
+        "  tf-apply  Create the cluster  success         1      1.2s\n"
+        "  report                        success         1      1.2s\n");
+}
+
 TEST_CASE("format: a failed run says how to resume it", "[status]") {
   auto end = test::run_end({}, false);
   CHECK(run_finished_text(end, "deploy", "deploy.yaml") ==
