@@ -1,12 +1,11 @@
-// The real ProcessRunner: Boost.Process v2 launches the child, one Asio
-// io_context per run() drives its pipes, its exit, the stop sequence and the
-// clean-up of its process group, all on the thread that called run().
+// The real ProcessRunner: vfork() + execve() start the child (no copy of
+// wf's address space, nothing run in the child but system calls), one Asio
+// io_context per run() drives its pipes, its exit (a pidfd), the stop
+// sequence and the clean-up of its process group, all on the thread that
+// called run().
 //
-// This is the only translation unit that includes Boost.Process / Asio
-// (about 3 s to compile in Debug, 5 s with -O2: it includes only what it uses).
-
-// Boost.Filesystem is not a dependency of wf: make Process v2 use std::filesystem.
-#define BOOST_PROCESS_USE_STD_FS 1
+// This is the only translation unit that includes Asio (about 3 s to compile
+// in Debug, 5 s with -O2: it includes only what it uses).
 
 #include "runner/adapters/process_runner.h"
 
@@ -14,6 +13,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,33 +27,26 @@
 #include <optional>
 #include <system_error>
 #include <thread>
-
-// Boost 1.81's Process v2 with BOOST_PROCESS_USE_STD_FS relies on these
-// arriving through Boost.Filesystem's headers.
-#include <boost/optional.hpp>
-#include <boost/type_traits/decay.hpp>
-#include <boost/type_traits/is_convertible.hpp>
+#include <tuple>
+#include <utility>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/writable_pipe.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/process/v2/posix/default_launcher.hpp>
-#include <boost/process/v2/process.hpp>
-#include <boost/process/v2/stdio.hpp>
 
 namespace wf::adapters {
 namespace {
 
 namespace asio = boost::asio;
-namespace bp = boost::process::v2;
+using ErrorCode = boost::system::error_code;
 using services::Millis;
 using services::ProcessResult;
 using services::ProcessSpec;
 using SteadyClock = std::chrono::steady_clock;
-using Process = bp::basic_process<asio::io_context::executor_type>;
 using Sink = std::function<void(std::string_view)>;
 
 /// Members of the group still alive when the main process has exited get
@@ -130,33 +123,18 @@ std::string check_cwd(const std::string& cwd) {
 }
 
 // ---------------------------------------------------------------------------
-// In the child, between fork and exec: async-signal-safe calls only.
-
-bp::error_code last_error() { return bp::error_code(errno, boost::system::system_category()); }
+// The child. vfork() suspends the calling thread until the child has called
+// execve() or _exit(); meanwhile the child runs on that thread's stack in
+// wf's memory, so it makes system calls only: no allocation, no lock (another
+// thread may hold malloc's, as a fork()ed copy of a threaded process would
+// find out by hanging). Every signal is blocked on the calling thread across
+// vfork(), so no handler of wf's runs in the child before it resets them.
 
 void close_fd_range(unsigned lo, unsigned hi) {
   if (lo > hi) return;
   if (::close_range(lo, hi, 0) == 0) return;
   const unsigned cap = std::min(hi, 65535u);  // kernels before 5.9
   for (unsigned fd = lo; fd <= cap; ++fd) ::close(static_cast<int>(fd));
-}
-
-/// Closes every descriptor but `keep`. Boost 1.81's own close_all() skips the
-/// ones below its exec-error pipe (it compares each whitelist entry with
-/// itself), which would leak pipes of runs on other threads into this child
-/// and hold back their EOF.
-void close_other_fds(const std::vector<int>& keep_list) {
-  std::array<int, 16> keep{};
-  const std::size_t n = std::min(keep_list.size(), keep.size());
-  std::copy_n(keep_list.begin(), n, keep.begin());
-  std::sort(keep.begin(), keep.begin() + static_cast<std::ptrdiff_t>(n));
-  unsigned next = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto fd = static_cast<unsigned>(keep[i]);
-    if (fd > next) close_fd_range(next, fd - 1);
-    next = std::max(next, fd + 1);
-  }
-  close_fd_range(next, std::numeric_limits<unsigned>::max());
 }
 
 /// wf may block signals (a signal-handling thread) or ignore them (SIGPIPE);
@@ -174,35 +152,100 @@ void reset_signals() {
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
-/// A Boost.Process v2 initializer; must come after process_stdio (which dup2s
-/// the pipes onto 0, 1, 2 in its own on_exec_setup).
-struct ChildSetup {
-  pid_t parent = 0;
+/// What the child needs, prepared by the parent before vfork().
+struct SpawnArgs {
+  const char* exe = nullptr;
+  const char** argv = nullptr;
+  const char** envp = nullptr;
   const char* cwd = nullptr;  // nullptr: inherit
-
-  bp::error_code on_exec_setup(bp::posix::default_launcher& launcher, const std::filesystem::path&,
-                               const char* const*) {
-    // Its own process group, so that the stop sequence reaches every descendant.
-    if (::setpgid(0, 0) != 0) return last_error();
-    // The direct child dies if wf is SIGKILLed (strictly: if the thread that
-    // forked it ends; run() blocks that thread until the child is reaped).
-    // Grandchildren are only reached by the group kill of the normal paths.
-    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return last_error();
-    if (::getppid() != parent) ::_exit(127);  // wf died before prctl
-    reset_signals();
-    if (cwd != nullptr && ::chdir(cwd) != 0) return last_error();
-    close_other_fds(launcher.fd_whitelist);
-    return {};
-  }
-
-  // Boost calls this after reporting errno to the parent, then calls exit(),
-  // which would run wf's atexit handlers and static destructors in a forked
-  // copy of a multi-threaded process; leave before that.
-  template <class... Args>
-  void on_exec_error(Args&&...) {
-    ::_exit(127);
-  }
+  int stdio[3] = {-1, -1, -1};  // become 0, 1, 2 (each >= 3, close-on-exec)
+  pid_t parent = 0;
 };
+
+/// In the vfork()ed child: never returns. A failure before exec is reported
+/// through `error` (the parent's memory) and ends the child with 127.
+[[noreturn]] void exec_child(const SpawnArgs& a, volatile int* error) noexcept {
+  auto fail = [error] {
+    *error = errno != 0 ? errno : EINVAL;
+    ::_exit(127);
+  };
+  // Its own process group, so that the stop sequence reaches every descendant.
+  if (::setpgid(0, 0) != 0) fail();
+  // The direct child dies if wf is SIGKILLed (strictly: if the thread that
+  // started it ends; run() blocks that thread until the child is reaped).
+  // Grandchildren are only reached by the group kill of the normal paths.
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail();
+  if (::getppid() != a.parent) ::_exit(127);  // wf died before prctl
+  for (int fd = 0; fd < 3; ++fd)
+    if (::dup2(a.stdio[fd], fd) < 0) fail();
+  close_fd_range(3, std::numeric_limits<unsigned>::max());
+  if (a.cwd != nullptr && ::chdir(a.cwd) != 0) fail();
+  reset_signals();
+  ::execve(a.exe, const_cast<char* const*>(a.argv), const_cast<char* const*>(a.envp));
+  fail();
+  ::_exit(127);
+}
+
+/// Starts the child. Returns its pid, or -1 and the errno of what failed
+/// (vfork, or in the child: setpgid, dup2, chdir, execve).
+pid_t spawn_child(const SpawnArgs& args, int& error) {
+  sigset_t all, old;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &old);
+  volatile int child_error = 0;
+  const pid_t pid = ::vfork();
+  if (pid == 0) exec_child(args, &child_error);
+  const int vfork_errno = errno;
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (pid < 0) {
+    error = vfork_errno;
+    return -1;
+  }
+  if (child_error != 0) {  // it did not get to exec: reap it
+    error = child_error;
+    ::waitpid(pid, nullptr, 0);
+    return -1;
+  }
+  return pid;
+}
+
+/// A descriptor that outlives nothing: closed when it goes out of scope
+/// unless released.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  Fd& operator=(Fd&& o) noexcept {
+    reset(std::exchange(o.fd_, -1));
+    return *this;
+  }
+  ~Fd() { reset(); }
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+  void reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+/// `fd` moved to a number >= 3 (if wf was started with 0, 1 or 2 closed,
+/// a new pipe can land there, and dup2 onto 0-2 would clobber it).
+Fd above_stdio(int fd) {
+  if (fd < 0 || fd >= 3) return Fd(fd);
+  Fd low(fd);
+  return Fd(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
+}
+
+/// A close-on-exec pipe, both ends >= 3. {read, write}; invalid on failure.
+std::pair<Fd, Fd> make_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return {};
+  return {above_stdio(fds[0]), above_stdio(fds[1])};
+}
 
 // ---------------------------------------------------------------------------
 // Process-wide pieces.
@@ -300,7 +343,7 @@ class Run {
  public:
   Run(const ProcessSpec& spec, const core::CancelToken& cancel)
       : spec_(spec), cancel_(cancel), timeout_timer_(io_), stop_timer_(io_), group_timer_(io_), stdin_(io_),
-        out_(io_, spec.on_stdout), err_(io_, spec.on_stderr) {}
+        out_(io_, spec.on_stdout), err_(io_, spec.on_stderr), pidfd_(io_) {}
   ~Run();
   Run(const Run&) = delete;
   Run& operator=(const Run&) = delete;
@@ -318,7 +361,8 @@ class Run {
   void start_io();
   void read_next(Output& out);
   void drain(Output& out);
-  void on_wait(bp::error_code ec);
+  void wait_exit();
+  void check_exit();
   void on_exited(std::optional<int> status);
   void begin_stop(StopReason why);
   void escalate(int sig, Millis after, std::optional<Millis> then);
@@ -337,8 +381,8 @@ class Run {
   asio::writable_pipe stdin_;
   Output out_;
   Output err_;
-  std::optional<Process> proc_;
-  pid_t pgid_ = -1;
+  asio::posix::stream_descriptor pidfd_;  // readable once the child has exited
+  pid_t pgid_ = -1;                       // the child's pid, and its group's id
   ProcessResult result_;
   bool stopping_ = false;
   bool exited_ = false;
@@ -385,65 +429,71 @@ bool Run::spawn() {
 }
 
 void Run::launch(const std::string& exe, CStringArray& argv, CStringArray& env) {
-  bp::posix::default_launcher launcher;
-  launcher.env = env.get();
-  ChildSetup setup{::getpid(), spec_.cwd.empty() ? nullptr : spec_.cwd.c_str()};
-  bp::error_code ec;
-  // A `const char**` argv is passed through unchanged: argv[0] stays as given.
-  const char** args = argv.get();
-  try {
-    if (spec_.stdin_data) {
-      bp::process_stdio stdio{stdin_, out_.pipe, err_.pipe};
-      proc_.emplace(launcher(io_.get_executor(), ec, exe, args, stdio, setup));
-    } else {
-      bp::process_stdio stdio{nullptr, out_.pipe, err_.pipe};
-      proc_.emplace(launcher(io_.get_executor(), ec, exe, args, stdio, setup));
-    }
-  } catch (const std::exception& e) {  // e.g. pidfd_open failed after the fork
-    ec = bp::error_code(EINVAL, boost::system::system_category());
-    result_.error = spec_.argv.front() + ": " + e.what();
+  auto [out_r, out_w] = make_pipe();
+  auto [err_r, err_w] = make_pipe();
+  Fd in_r, in_w;
+  if (spec_.stdin_data) {
+    std::tie(in_r, in_w) = make_pipe();
+  } else {
+    in_r = above_stdio(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   }
-  if (!ec) {
-    pgid_ = proc_->id();
-    result_.started = true;
+  if (out_r.get() < 0 || out_w.get() < 0 || err_r.get() < 0 || err_w.get() < 0 || in_r.get() < 0 ||
+      (spec_.stdin_data && in_w.get() < 0)) {
+    result_.error = spec_.argv.front() + ": cannot create pipes: " + errno_text(errno);
     return;
   }
-  proc_.reset();
-  if (launcher.pid > 0) {  // Boost leaves a child that failed to exec (or that we lost) unreaped
-    ::kill(-launcher.pid, SIGKILL);
-    ::kill(launcher.pid, SIGKILL);
-    ::waitpid(launcher.pid, nullptr, 0);
+  SpawnArgs args;
+  args.exe = exe.c_str();
+  args.argv = argv.get();
+  args.envp = env.get();
+  args.cwd = spec_.cwd.empty() ? nullptr : spec_.cwd.c_str();
+  args.stdio[0] = in_r.get();
+  args.stdio[1] = out_w.get();
+  args.stdio[2] = err_w.get();
+  args.parent = ::getpid();
+  int error = 0;
+  const pid_t pid = spawn_child(args, error);
+  if (pid < 0) {
+    result_.error = spec_.argv.front() + ": " + errno_text(error);
+    return;
   }
-  if (result_.error.empty()) result_.error = spec_.argv.front() + ": " + errno_text(ec.value());
+  pgid_ = pid;
+  result_.started = true;
+  out_.pipe.assign(out_r.release());
+  err_.pipe.assign(err_r.release());
+  if (spec_.stdin_data) stdin_.assign(in_w.release());
+  // A pidfd tells the io_context when the child exits; without one (Linux
+  // before 5.3) the exit is polled.
+  if (const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); pidfd >= 0) pidfd_.assign(pidfd);
 }
 
 void Run::start_io() {
   if (spec_.stdin_data) {
-    asio::async_write(stdin_, asio::buffer(*spec_.stdin_data), [this](bp::error_code, std::size_t) {
-      bp::error_code ignored;
+    asio::async_write(stdin_, asio::buffer(*spec_.stdin_data), [this](ErrorCode, std::size_t) {
+      ErrorCode ignored;
       stdin_.close(ignored);  // EOF for the child (or it stopped reading: EPIPE)
     });
   }
   read_next(out_);
   read_next(err_);
-  proc_->async_wait([this](bp::error_code ec, int) { on_wait(ec); });
+  wait_exit();
   if (spec_.timeout) {
     timeout_timer_.expires_after(*spec_.timeout);
-    timeout_timer_.async_wait([this](bp::error_code ec) {
+    timeout_timer_.async_wait([this](ErrorCode ec) {
       if (!ec) begin_stop(StopReason::kTimeout);
     });
   }
 }
 
 void Run::read_next(Output& out) {
-  out.pipe.async_read_some(asio::buffer(out.buf), [this, &out](bp::error_code ec, std::size_t n) {
+  out.pipe.async_read_some(asio::buffer(out.buf), [this, &out](ErrorCode ec, std::size_t n) {
     if (n > 0 && out.sink) out.sink(std::string_view(out.buf.data(), n));
     if (!ec && !group_gone_) return read_next(out);
     // The group is gone (the read was cancelled, or completed meanwhile): what
     // it wrote is in the pipe now, but a process that escaped the group may
     // hold the pipe open, so don't wait for EOF.
     if (group_gone_ && ec != asio::error::eof) drain(out);
-    bp::error_code ignored;
+    ErrorCode ignored;
     out.pipe.close(ignored);
     out.open = false;
     maybe_finish();
@@ -466,17 +516,31 @@ void Run::drain(Output& out) {
   }
 }
 
-void Run::on_wait(bp::error_code ec) {
-  if (ec == asio::error::operation_aborted) return;
-  if (!ec) return on_exited(proc_->native_exit_code());
-  // The pidfd wait failed: poll instead.
-  bp::error_code poll_ec;
-  if (!proc_->running(poll_ec)) {
-    return on_exited(poll_ec ? std::nullopt : std::optional<int>(proc_->native_exit_code()));
+void Run::wait_exit() {
+  if (pidfd_.is_open()) {
+    pidfd_.async_wait(asio::posix::stream_descriptor::wait_read, [this](ErrorCode ec) {
+      if (ec != asio::error::operation_aborted) check_exit();
+    });
+    return;
   }
   group_timer_.expires_after(kGroupPoll);
-  group_timer_.async_wait([this](bp::error_code timer_ec) {
-    if (!timer_ec) on_wait(asio::error::try_again);
+  group_timer_.async_wait([this](ErrorCode ec) {
+    if (!ec) check_exit();
+  });
+}
+
+void Run::check_exit() {
+  int status = 0;
+  pid_t r;
+  do {
+    r = ::waitpid(pgid_, &status, WNOHANG);
+  } while (r < 0 && errno == EINTR);
+  if (r == pgid_) return on_exited(status);
+  if (r < 0) return on_exited(std::nullopt);  // not ours to wait for any more
+  // Not exited yet (no pidfd, or a spurious wake-up): look again shortly.
+  group_timer_.expires_after(kGroupPoll);
+  group_timer_.async_wait([this](ErrorCode ec) {
+    if (!ec) check_exit();
   });
 }
 
@@ -484,7 +548,8 @@ void Run::on_exited(std::optional<int> status) {
   exited_ = true;
   if (status && WIFEXITED(*status)) result_.exit_code = WEXITSTATUS(*status);
   if (status && WIFSIGNALED(*status)) result_.signal = WTERMSIG(*status);
-  proc_->detach();  // reaped: its destructor must not signal a recycled pid
+  ErrorCode ignored;
+  pidfd_.close(ignored);
   timeout_timer_.cancel();
   stop_timer_.cancel();
   // Whatever is left of the group (`cmd &` in a script) gets SIGTERM now and
@@ -507,7 +572,7 @@ void Run::escalate(int sig, Millis after, std::optional<Millis> then) {
   if (sig == SIGKILL) return;
   const int next = sig == SIGINT ? SIGTERM : SIGKILL;
   stop_timer_.expires_after(after);
-  stop_timer_.async_wait([this, next, then](bp::error_code ec) {
+  stop_timer_.async_wait([this, next, then](ErrorCode ec) {
     if (!ec) escalate(next, then.value_or(Millis{0}), std::nullopt);
   });
 }
@@ -524,7 +589,7 @@ void Run::poll_group() {
     return on_group_gone();
   }
   group_timer_.expires_after(kGroupPoll);
-  group_timer_.async_wait([this](bp::error_code ec) {
+  group_timer_.async_wait([this](ErrorCode ec) {
     if (!ec) poll_group();
   });
 }
@@ -541,7 +606,7 @@ bool Run::group_alive() {
 void Run::on_group_gone() {
   group_gone_ = true;
   group_timer_.cancel();
-  bp::error_code ignored;
+  ErrorCode ignored;
   stdin_.close(ignored);
   for (Output* out : {&out_, &err_}) {
     if (out->open) out->pipe.cancel(ignored);
@@ -571,10 +636,7 @@ void Run::signal_group(int sig) {
 Run::~Run() {
   if (pgid_ <= 0 || finished_) return;
   if (!group_gone_) ::kill(-pgid_, SIGKILL);
-  if (!exited_) {
-    ::waitpid(pgid_, nullptr, 0);
-    if (proc_) proc_->detach();
-  }
+  if (!exited_) ::waitpid(pgid_, nullptr, 0);
   const auto give_up = SteadyClock::now() + kGroupGiveUp;
   while (!group_gone_ && group_alive() && SteadyClock::now() < give_up) {
     ::kill(-pgid_, SIGKILL);
