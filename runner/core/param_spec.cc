@@ -1,9 +1,16 @@
 #include "runner/core/param_spec.h"
 
+#include <algorithm>
+
 #include "runner/core/duration.h"
 #include "runner/core/strings.h"
 
 namespace wf::core {
+
+void mark_on_command_line(StepSchema& schema, std::initializer_list<std::string_view> names) {
+  for (auto& p : schema.params)
+    if (std::find(names.begin(), names.end(), p.name) != names.end()) p.on_command_line = true;
+}
 
 ParamSpec make_param(std::string name, ParamType type, std::string doc, std::string example, Value default_value,
                      bool required) {

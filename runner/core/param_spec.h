@@ -4,6 +4,7 @@
 // either depending on the other.
 
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,9 @@ struct ParamSpec {
   /// each `${{ }}` becomes a reference to an environment variable holding
   /// its value, so a value is only ever data to the shell.
   bool script = false;
+  /// Its value reaches the tool's command line, which `ps` shows to every
+  /// user of the machine: a secret in it draws a warning from the loader.
+  bool on_command_line = false;
   /// For a path (kString or each item of kStringList): it must exist.
   PathKind must_exist = PathKind::kNone;
 };
@@ -50,6 +54,8 @@ class ParamCheck {
     std::string param;      // "" for the step's `with:` as a whole
     std::string message;
     bool warning = false;   // warnings are shown; they do not fail validation
+    int line = 0;           // 1-based line inside a string value (inline YAML, a script); 0: the value as a whole
+    int column = 0;         // 1-based column on that line; 0: unknown
   };
 
   ParamCheck(Value known, std::vector<std::string> dynamic) : known_(std::move(known)), dynamic_(std::move(dynamic)) {}
@@ -65,6 +71,11 @@ class ParamCheck {
 
   void error(std::string param, std::string message) { problems_.push_back({std::move(param), std::move(message), false}); }
   void warning(std::string param, std::string message) { problems_.push_back({std::move(param), std::move(message), true}); }
+  /// An error at a place inside a string parameter's text: the loader
+  /// reports it at that line of the workflow file (exact for `|` blocks).
+  void error_at(std::string param, int line, int column, std::string message) {
+    problems_.push_back({std::move(param), std::move(message), false, line, column});
+  }
   const std::vector<Problem>& problems() const { return problems_; }
 
  private:
@@ -96,6 +107,9 @@ struct StepSchema {
 
 /// A documented parameter; set further fields (choices, must_exist, secret,
 /// ...) on the result.
+/// Marks the named parameters of `schema` ParamSpec::on_command_line.
+void mark_on_command_line(StepSchema& schema, std::initializer_list<std::string_view> names);
+
 ParamSpec make_param(std::string name, ParamType type, std::string doc, std::string example = {},
                      Value default_value = {}, bool required = false);
 

@@ -28,8 +28,10 @@ struct PreparedOrError {
 PreparedOrError prepare(RunShared& run, const StepJob& job, int attempt) {
   auto r = resolve_step(*run.wf, *job.state->step, *run.deps->registry, run.values, job.steps_context, attempt,
                         run.options->base_env);
-  if (r) return {std::move(*r), {}};
-  return {{}, r.error()};
+  if (!r) return {{}, r.error()};
+  const core::StepSchema& schema = run.deps->registry->find(job.state->step->uses)->schema();
+  if (std::string missing = missing_path(*job.state->step, schema, *r); !missing.empty()) return {{}, missing};
+  return {std::move(*r), {}};
 }
 
 struct AttemptOutcome {

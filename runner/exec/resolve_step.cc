@@ -106,5 +106,31 @@ core::Expected<ResolvedStep, std::string> resolve_step(const model::Workflow& wf
   return p;
 }
 
+std::string missing_path(const model::Step& step, const core::StepSchema& schema, const ResolvedStep& r) {
+  for (const auto& spec : schema.params) {
+    if (spec.must_exist == core::PathKind::kNone) continue;
+    const Value* v = r.with.find(spec.name);
+    if (!v) continue;
+    std::vector<std::string> paths;
+    if (v->is_string()) paths.push_back(v->as_string());
+    if (v->is_array())
+      for (const auto& item : v->as_array())
+        if (item.is_string()) paths.push_back(item.as_string());
+    for (const auto& path : paths) {
+      fs::path p = fs::path(path).is_absolute() ? fs::path(path) : fs::path(r.working_directory) / path;
+      std::error_code ec;
+      bool ok = spec.must_exist == core::PathKind::kFile        ? fs::is_regular_file(p, ec)
+                : spec.must_exist == core::PathKind::kDirectory ? fs::is_directory(p, ec)
+                                                                : fs::exists(p, ec);
+      if (ok) continue;
+      const char* kind = spec.must_exist == core::PathKind::kFile        ? "file"
+                         : spec.must_exist == core::PathKind::kDirectory ? "directory"
+                                                                         : "file or directory";
+      return step.loc.str() + ": with." + spec.name + ": " + kind + " '" + path + "' does not exist (relative to " +
+             r.working_directory + ")";
+    }
+  }
+  return "";
+}
 
 }  // namespace wf::exec

@@ -47,4 +47,9 @@ step_api::StepContext make_step_context(const model::Workflow& wf, const model::
 /// A stable hash (hex) of a text, for definitions.
 std::string definition_hash(const std::string& text);
 
+/// The first path parameter (ParamSpec::must_exist) whose file or folder is
+/// missing when the step starts, as a message; "" when all are there. An
+/// earlier step may create them, so this is checked again at run time.
+std::string missing_path(const model::Step& step, const core::StepSchema& schema, const ResolvedStep& r);
+
 }  // namespace wf::exec

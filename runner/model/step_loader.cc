@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "runner/core/strings.h"
+#include "runner/model/command_line.h"
 #include "runner/model/load_context.h"
 
 namespace wf::model::detail {
@@ -71,12 +72,57 @@ class StepLoader {
     link_shell(schema);
     check_script_shell();
     if (schema) check_paths(*schema);
+    if (schema) check_secrets_on_command_line(*schema);
     if (schema && schema->validate && !both_uses_and_run_) run_validator(*schema);
     return std::move(step_);
   }
 
  private:
   // The step type's own checks, on what is known before the run.
+  // Where line `line` (1-based), column `column` of a string parameter's
+  // text is in the file: exact for literal (`|`) blocks, whose every line
+  // starts at the block's indentation, and for one-line values.
+  static SourceLoc inside(const Param& p, int line, int column) {
+    auto start = p.locs.find("");
+    if (line <= 0 || start == p.locs.end()) return p.loc;
+    SourceLoc at = start->second;
+    at.line += line - 1;
+    if (column > 0) at.column += column - 1;
+    return at;
+  }
+
+  // The value at a template path of a parameter: "", "/0", "/key/1", ...
+  static const Value* value_at(const Value& root, const std::string& path) {
+    const Value* v = &root;
+    size_t pos = 0;
+    while (v && pos < path.size()) {
+      size_t next = path.find('/', pos + 1);
+      std::string key = path.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
+      if (v->is_array()) {
+        size_t i = key.empty() ? v->as_array().size() : std::strtoul(key.c_str(), nullptr, 10);
+        v = i < v->as_array().size() ? &v->as_array()[i] : nullptr;
+      } else {
+        v = v->is_object() ? v->find(key) : nullptr;
+      }
+      pos = next == std::string::npos ? path.size() : next;
+    }
+    return v;
+  }
+
+  // Where byte `offset` of the string at `path` of a parameter is in the file.
+  static SourceLoc place_in(const Param& p, const std::string& path, const std::string& text, size_t offset) {
+    auto start = p.locs.find(path);
+    if (start == p.locs.end()) return p.loc;
+    auto before = text.begin() + static_cast<std::ptrdiff_t>(offset);
+    int line = 1 + static_cast<int>(std::count(text.begin(), before, '\n'));
+    size_t line_start = offset == 0 ? 0 : text.rfind('\n', offset - 1);
+    line_start = line_start == std::string::npos || offset == 0 ? 0 : line_start + 1;
+    SourceLoc at = start->second;
+    if (line > 1) at.line += line - 1;  // later lines of a `|` block start at its indentation
+    at.column += static_cast<int>(offset - line_start);
+    return at;
+  }
+
   void run_validator(const core::StepSchema& schema) {
     Value::Object known;
     std::vector<std::string> dynamic;
@@ -96,13 +142,43 @@ class StepLoader {
     schema.validate(check);
     for (const auto& problem : check.problems()) {
       const Param* p = problem.param.empty() ? nullptr : step_.param(problem.param);
-      SourceLoc at = p ? p->loc : step_.uses_loc;
+      SourceLoc at = p ? inside(*p, problem.line, problem.column) : step_.uses_loc;
       std::string message = (problem.param.empty() ? "" : "parameter '" + problem.param + "' of ") + owner_ + ": " +
                             problem.message;
       if (problem.warning)
         cx_.warning(at, message);
       else
         cx_.error(at, message);
+    }
+  }
+
+  // A secret where `ps` shows it: in a parameter that reaches the tool's
+  // command line, or as an argument of a program a script runs.
+  void check_secrets_on_command_line(const core::StepSchema& schema) {
+    for (const auto& [name, param] : step_.with) {
+      const core::ParamSpec* spec = schema.find(name);
+      if (!spec || (!spec->script && !spec->on_command_line)) continue;
+      for (const auto& [path, tmpl] : param.templates) {
+        for (const auto& ref : tmpl.references()) {
+          if (ref.path.size() < 2 || !core::iequals(ref.path[0], "secrets")) continue;
+          std::string what = "secret '" + ref.path[1] + "'";
+          const Value* text = value_at(param.value, path);
+          if (!text || !text->is_string() || ref.column <= 0) continue;
+          const std::string& s = text->as_string();
+          size_t offset = std::min(s.size(), static_cast<size_t>(ref.column - 1));
+          auto at = place_in(param, path, s, offset);
+          if (spec->on_command_line) {
+            cx_.warning(at, "parameter '" + name + "' of " + owner_ + " puts " + what +
+                                " on the tool's command line, which `ps` shows to every user of the machine");
+            continue;
+          }
+          auto command = command_taking_argument(s, offset);
+          if (!command) continue;
+          cx_.warning(at, owner_ + " puts " + what + " on the command line of `" + *command +
+                              "`, which `ps` shows to every user of the machine; give it to the program on stdin, "
+                              "in a file or in an environment variable it reads");
+        }
+      }
     }
   }
 
@@ -135,8 +211,14 @@ class StepLoader {
                                                                             : "file or directory";
         auto loc_it = param.locs.find(path);
         core::SourceLoc at = loc_it != param.locs.end() ? loc_it->second : param.loc;
-        cx_.error(at, "parameter '" + name + "' of " + owner_ + ": " + kind + " '" + v.as_string() +
-                             "' does not exist (relative to " + (base.empty() ? std::string(".") : base.string()) + ")");
+        std::string message = "parameter '" + name + "' of " + owner_ + ": " + kind + " '" + v.as_string() +
+                              "' does not exist (relative to " + (base.empty() ? std::string(".") : base.string()) + ")";
+        // A step that needs others may use what they create (a render, a
+        // checkout): checked again when it starts.
+        if (step_.needs.empty())
+          cx_.error(at, message);
+        else
+          cx_.warning(at, message + "; an earlier step may create it, checked again when the step starts");
       }
     }
   }

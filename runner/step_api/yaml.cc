@@ -86,7 +86,7 @@ core::Expected<YamlNode, YamlError> parse_yaml(std::string_view text) {
   try {
     return convert(YAML::Load(std::string(text)), 0);
   } catch (const YAML::Exception& e) {
-    return core::unexpected(YamlError{e.msg, e.mark.is_null() ? 0 : e.mark.line});
+    return core::unexpected(YamlError{e.msg, e.mark.is_null() ? 0 : e.mark.line, e.mark.is_null() ? 0 : e.mark.column});
   } catch (const TooDeep&) {
     return core::unexpected(YamlError{"nested deeper than " + std::to_string(kMaxYamlDepth) + " levels", 0});
   }

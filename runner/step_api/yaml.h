@@ -34,7 +34,8 @@ struct YamlNode {
 
 struct YamlError {
   std::string message;
-  int line = 0;  // 0-based; may be one past the last line for an unclosed bracket
+  int line = 0;    // 0-based; may be one past the last line for an unclosed bracket
+  int column = 0;  // 0-based; 0 also when unknown
 };
 
 /// The deepest nesting of sequences and mappings parse_yaml accepts: deeper

@@ -87,6 +87,7 @@ core::StepSchema make_schema() {
       "      password: ${{ secrets.registry-password }}\n"
       "    retry: { limit: 3, when: [transient] }";
   s.validate = validate;
+  core::mark_on_command_line(s, {"tags", "target", "labels", "platform", "network", "registry", "username"});
   return s;
 }
 

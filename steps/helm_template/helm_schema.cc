@@ -111,6 +111,7 @@ core::StepSchema make_schema() {
       "    uses: kubectl-apply\n"
       "    with: { files: [\"${{ steps.render.outputs.manifest }}\"] }";
   s.validate = validate;
+  core::mark_on_command_line(s, {"release", "namespace", "kube-version", "api-versions", "show-only"});
   return s;
 }
 

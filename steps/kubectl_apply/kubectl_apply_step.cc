@@ -44,8 +44,11 @@ void validate(core::ParamCheck& check) {
     if (stdin_) check.error("files", kStdin);
   }
   if (auto text = check.known_string("manifests")) {
-    auto docs = split_manifests(*text, "manifests");
-    if (!docs) check.error("manifests", docs.error());
+    auto docs = parse_manifests(*text, "manifests");
+    if (!docs) {
+      const ManifestProblem& p = docs.error();
+      check.error_at("manifests", p.line, p.column, p.text());
+    }
   }
   if (auto t = check.known_string("timeout"); t && core::parse_duration(*t) && !positive_duration(*t))
     check.error("timeout", "expected a positive duration such as 90s or 10m");
@@ -119,6 +122,7 @@ core::StepSchema make_schema() {
       "      wait: rollout\n"
       "      timeout: 10m";
   s.validate = validate;
+  core::mark_on_command_line(s, {"context", "namespace", "field-manager"});
   return s;
 }
 

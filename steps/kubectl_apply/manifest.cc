@@ -112,7 +112,7 @@ bool is_list(const YamlNode& node) {
 
 }  // namespace
 
-core::Expected<std::vector<Manifest>, std::string> split_manifests(std::string_view text, const std::string& source) {
+core::Expected<std::vector<Manifest>, ManifestProblem> parse_manifests(std::string_view text, const std::string& source) {
   std::vector<Manifest> out;
   int document = 0;
   for (const Chunk& chunk : split_documents(text)) {
@@ -120,20 +120,22 @@ core::Expected<std::vector<Manifest>, std::string> split_manifests(std::string_v
     if (!parsed) {
       // The parser may point just past the end (an unclosed bracket): the last line then.
       int last = static_cast<int>(std::count(chunk.text.begin(), chunk.text.end(), '\n')) - 1;
+      bool past_end = parsed.error().line > std::max(last, 0);
       int line = chunk.first_line + std::clamp(parsed.error().line, 0, std::max(last, 0));
-      return core::unexpected(source + ":" + std::to_string(line) + ": invalid YAML: " + parsed.error().message);
+      return core::unexpected(
+          ManifestProblem{line, past_end ? 0 : parsed.error().column + 1, 0, 0, "invalid YAML: " + parsed.error().message});
     }
     const YamlNode& node = *parsed;
     if (node.is_null() || (node.is_map() && node.entries.empty())) continue;
     ++document;
-    std::string at = source + ":" + std::to_string(chunk.content_line) + " (document " + std::to_string(document) + ")";
     if (!is_list(node)) {
       Manifest m;
       m.text = chunk.text;
       m.source = source;
       m.document = document;
       m.line = chunk.content_line;
-      if (std::string err = describe(node, m); !err.empty()) return core::unexpected(at + ": " + err);
+      if (std::string err = describe(node, m); !err.empty())
+        return core::unexpected(ManifestProblem{chunk.content_line, 0, document, 0, err});
       out.push_back(std::move(m));
       continue;
     }
@@ -146,7 +148,7 @@ core::Expected<std::vector<Manifest>, std::string> split_manifests(std::string_v
       m.item = item;
       m.line = chunk.first_line + child.line;
       if (std::string err = describe(child, m); !err.empty())
-        return core::unexpected(at + ", item " + std::to_string(item) + ": " + err);
+        return core::unexpected(ManifestProblem{chunk.content_line, 0, document, item, err});
       m.text = step_api::emit_yaml(child) + "\n";
       out.push_back(std::move(m));
     }
@@ -155,6 +157,23 @@ core::Expected<std::vector<Manifest>, std::string> split_manifests(std::string_v
   if (document == 1)
     for (auto& m : out) m.document = 0;
   return out;
+}
+
+core::Expected<std::vector<Manifest>, std::string> split_manifests(std::string_view text, const std::string& source) {
+  auto docs = parse_manifests(text, source);
+  if (docs) return std::move(*docs);
+  const ManifestProblem& p = docs.error();
+  std::string at = source + ":" + std::to_string(p.line);
+  if (p.document > 0) at += " (document " + std::to_string(p.document) + ")";
+  if (p.item > 0) at += ", item " + std::to_string(p.item);
+  return core::unexpected(at + ": " + p.message);
+}
+
+std::string ManifestProblem::text() const {
+  std::string where;
+  if (document > 0) where = "document " + std::to_string(document);
+  if (item > 0) where += ", item " + std::to_string(item);
+  return where.empty() ? message : where + ": " + message;
 }
 
 namespace {

@@ -45,6 +45,22 @@ struct Manifest {
 /// apiVersion, kind or metadata.name.
 core::Expected<std::vector<Manifest>, std::string> split_manifests(std::string_view text, const std::string& source);
 
+/// Why a source's text is not a list of manifests, and where.
+struct ManifestProblem {
+  int line = 0;          // 1-based line in the text
+  int column = 0;        // 1-based; 0 when unknown
+  int document = 0;      // 1-based among the text's documents; 0: not known (invalid YAML)
+  int item = 0;          // 1-based in a List's items; 0: not in a List
+  std::string message;   // "invalid YAML: ...", "no kind", ...
+
+  /// "document 2, item 3: no kind"; just the message when neither is known.
+  std::string text() const;
+};
+
+/// split_manifests with the problem as a value: `wf validate` places it in
+/// the workflow file when the text is an inline `manifests:` block.
+core::Expected<std::vector<Manifest>, ManifestProblem> parse_manifests(std::string_view text, const std::string& source);
+
 /// The manifest files under `path` as `kubectl apply -R -f path` reads them:
 /// `path` itself when it is a file; for a directory every *.yaml, *.yml and
 /// *.json below it, recursively, in lexical order. Paths are returned as

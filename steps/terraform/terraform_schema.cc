@@ -130,6 +130,7 @@ const core::StepSchema& TerraformStep::schema() const {
         "    needs: [cluster]\n"
         "    run: echo \"endpoint ${{ steps.cluster.outputs.endpoint }}\"";
     s.validate = validate;
+    core::mark_on_command_line(s, {"workspace", "targets"});
     return s;
   }();
   return kSchema;

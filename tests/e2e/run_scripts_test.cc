@@ -364,3 +364,31 @@ steps:
   CHECK(last.r.exit_code == 1);
   CHECK_THAT(last.all(), Contains("delimiter 'EOF'"));
 }
+
+TEST_CASE("run: a path a later step reads may be created by an earlier one: a warning, then checked at the start",
+          "[e2e][run][paths]") {
+  TempDir dir;
+  dir.write("wf.yaml", R"yaml(name: paths
+steps:
+  first:
+    run: "true"
+  render:
+    needs: [first]
+    uses: helm-template
+    with:
+      chart: never-made
+      release: r
+      output: out.yaml
+)yaml");
+  auto v = run_wf_local({"validate", "wf.yaml"}, dir.path(), {}, 60);
+  INFO(v.out << v.err);
+  CHECK(v.exit_code == 0);
+  CHECK_THAT(v.out + v.err, Contains("warning"));
+  CHECK_THAT(v.out + v.err, Contains("checked again when the step starts"));
+  auto w = wf_run(dir, {"run", "wf.yaml"});
+  INFO(w.all());
+  CHECK(w.r.exit_code == 1);
+  CHECK(step_of(w.report, "first")["outcome"] == "success");
+  CHECK(step_of(w.report, "render")["outcome"] == "failure");
+  CHECK_THAT(w.all(), Contains("with.chart: file or directory 'never-made' does not exist"));
+}

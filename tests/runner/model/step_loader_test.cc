@@ -203,4 +203,39 @@ TEST_CASE("loader: a path parameter that must exist is checked when its value is
   // relative to the step's working directory; unknown until run time when an expression
   CHECK(load_in("steps:\n  a: { uses: tf, working-directory: infra, with: { dir: . } }\n").diagnostics.empty());
   CHECK(load_in("steps:\n  a: { uses: tf, with: { dir: '${{ wf.run_id }}' } }\n").diagnostics.empty());
+  // A step that needs another may use what that one creates: a warning, not an error.
+  auto later = load_in("steps:\n  render: { uses: tf, with: { dir: infra } }\n  a: { uses: tf, needs: render, with: { dir: nope } }\n");
+  CHECK(later.diagnostics.empty());
+  REQUIRE(later.warnings.size() == 1);
+  CHECK_THAT(later.warnings[0].message, Catch::Matchers::Contains("directory 'nope' does not exist"));
+  CHECK_THAT(later.warnings[0].message, Catch::Matchers::Contains("checked again when the step starts"));
+}
+
+TEST_CASE("loader: a secret on a command line is a warning", "[model]") {
+  wf::core::StepSchema schema;
+  schema.type = "tool";
+  wf::core::ParamSpec tags;
+  tags.name = "tags";
+  tags.on_command_line = true;
+  wf::core::ParamSpec script;
+  script.name = "script";
+  script.script = true;
+  schema.params = {tags, script};
+  LoadOptions options;
+  options.find_step_type = [&](std::string_view t) { return t == "tool" ? &schema : nullptr; };
+  options.step_type_names = {"tool"};
+  auto load = [&](const std::string& yaml) { return wf::model::load_workflow_text(yaml, "wf.yaml", options); };
+  const std::string head = "secrets:\n  pw: { env: PW }\nsteps:\n  a:\n    uses: tool\n    with:\n";
+  auto on_tags = load(head + "      tags: 'x-${{ secrets.pw }}'\n");
+  CHECK(on_tags.diagnostics.empty());
+  REQUIRE(on_tags.warnings.size() == 1);
+  CHECK(on_tags.warnings[0].str() ==
+        "wf.yaml:7:20: parameter 'tags' of step 'a' puts secret 'pw' on the tool's command line, which `ps` shows to "
+        "every user of the machine");
+  auto in_script = load(head + "      script: |\n        set -e\n        curl -u \"ci:${{ secrets.pw }}\" https://x\n");
+  REQUIRE(in_script.warnings.size() == 1);
+  CHECK_THAT(in_script.warnings[0].str(),
+             Catch::Matchers::StartsWith("wf.yaml:9:25: step 'a' puts secret 'pw' on the command line of `curl`"));
+  CHECK(load(head + "      script: echo \"${{ secrets.pw }}\" | tool login --password-stdin\n").warnings.empty());
+  CHECK(load(head + "      tags: plain\n").warnings.empty());
 }
