@@ -42,11 +42,21 @@ die() { log "$*"; exit 1; }
 # --- stand-ins: start, wait, stop ---------------------------------------------
 
 # spawn NAME CMD...: CMD in its own session, in $state/NAME, output to NAME/log.
+# It keeps no other descriptor of ours: a stand-in left up (KEEP=1) holding
+# the write end of our caller's pipe (`run.sh | tee`, a test reading our
+# output) would keep that reader waiting for the end of it.
 spawn() {
   local name=$1
   shift
   mkdir -p "$state/$name"
-  (cd "$state/$name" && exec setsid "$@" >>"$state/$name/log" 2>&1 </dev/null) &
+  (
+    cd "$state/$name"
+    for fd in "/proc/$BASHPID/fd/"*; do
+      fd=${fd##*/}
+      ((fd > 2 && fd != 255)) && eval "exec $fd>&-"
+    done
+    exec setsid "$@" >>"$state/$name/log" 2>&1 </dev/null
+  ) &
   echo $! >"$state/$name/pid"
 }
 
@@ -77,6 +87,7 @@ start_kube() {
   mkdir -p "$state/kube/tmp"
   # The cluster lives as long as the `sleep` it runs; its kubeconfig path is
   # written for us. TMPDIR keeps the cluster's folder inside $state.
+  # shellcheck disable=SC2016 # expanded by the inner bash
   TMPDIR=$state/kube/tmp spawn kube "$kube_cluster" -- bash -c \
     'echo "$KUBECONFIG" >"$0/kubeconfig.path.tmp" && mv "$0/kubeconfig.path.tmp" "$0/kubeconfig.path" && echo $$ >"$0/hold.pid" && exec sleep infinity' \
     "$state/kube"
@@ -110,6 +121,8 @@ start_github() {
   local d=$state/github
   mkdir -p "$d"
   (umask 077 && echo "ghp_local$(head -c 24 /dev/urandom | base64 | tr -d '/+=')" >"$d/token")
+  # The token goes by environment, never on a command line. The server prints its URL.
+  # shellcheck disable=SC2016 # expanded by the inner bash
   WF_GITHUB_API_TOKEN=$(cat "$d/token") spawn github bash -c 'exec "$0" --workflow smoke.yaml >url' "$github_api"
 }
 

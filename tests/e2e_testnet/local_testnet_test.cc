@@ -4,9 +4,11 @@
 // from nothing to done, and leaves no process behind; with KEEP=1 the
 // stand-ins stay up and the next run resumes and re-runs without changes.
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -63,7 +65,12 @@ class Testnet {
   Testnet() : state_(dir_.path() + "/net") {}
   ~Testnet() {
     run_command({"bash", kRunSh, "down"}, "", env(), 120);
-    for (int i = 0; i < 3 && !processes_under(state_).empty(); ++i) kill_marked(state_);
+    for (int i = 0; i < 20; ++i) {
+      auto left = processes_under(state_);
+      if (left.empty()) break;
+      for (const auto& p : left) kill(std::stoi(p), SIGKILL);  // "PID: cmdline"
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
   }
   Testnet(const Testnet&) = delete;
   Testnet& operator=(const Testnet&) = delete;
@@ -145,7 +152,7 @@ TEST_CASE("local testnet: run.sh takes the network from nothing to done and leav
   }
 }
 
-TEST_CASE("local testnet: with KEEP=1 the stand-ins stay up; the next run resumes, re-runs without changes and "
+TEST_CASE("local testnet: with KEEP=1 the stand-ins stay up, and the next run resumes, re-runs without changes and "
           "tears down",
           "[e2e][testnet]") {
   require_root();
