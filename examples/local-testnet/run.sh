@@ -20,7 +20,8 @@
 # terraform runs a terraform_data-only configuration; helm renders the real
 # chart of workflows/deploy-testnet. Nothing leaves the machine.
 #
-# Needs root (dockerd). Installs what is missing with scripts/tools/*.sh and
+# Needs root (dockerd). Installs what is missing with scripts/install-deps.sh
+# (when it must build), scripts/tools/*.sh and
 # scripts/kube-apiserver/build.sh, and builds wf (scripts/build.sh) when its
 # programs are not in ${WF_BUILD_DIR:-build}. Exit code: wf's.
 set -euo pipefail
@@ -156,7 +157,7 @@ standins_up() {
 # Stops every stand-in (also half-started ones), waiting until each is gone.
 teardown() {
   local name pid deadline
-  [[ -d $state ]] || return 0
+  compgen -G "$state/*/pid" >/dev/null || return 0
   log "tearing down the stand-ins"
   # The cluster stops its etcd and apiserver when its command ends; without
   # that command yet, killing it kills them (they die with their parent).
@@ -214,6 +215,7 @@ prepare() {
   need python3 "apt-get install python3"
   if [[ ! -x $wf || ! -x $kube_cluster || ! -x $github_api ]]; then
     log "building wf and the stand-in programs into $build_dir"
+    "$root/scripts/install-deps.sh" >&2
     WF_BUILD_DIR=$build_dir "$root/scripts/build.sh" --target wf wf-kube-cluster wf-github-api >&2
   fi
 }
