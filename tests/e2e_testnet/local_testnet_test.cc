@@ -162,6 +162,19 @@ TEST_CASE("local testnet: with KEEP=1 the stand-ins stay up, and the next run re
   REQUIRE(first.exit_code == 0);
   CHECK_THAT(first.err, Contains("KEEP=1: the stand-ins stay up"));
   CHECK_FALSE(processes_under(net.state()).empty());
+  // The two secrets reached the registry and the GitHub API, and nothing else.
+  for (const char* file : {"/registry/password", "/github/token"}) {
+    std::string secret = read_file(net.state() + file);
+    while (!secret.empty() && secret.back() == '\n') secret.pop_back();
+    INFO(file);
+    REQUIRE(secret.size() >= 16);
+    CHECK(first.out.find(secret) == std::string::npos);
+    CHECK(first.err.find(secret) == std::string::npos);
+    for (const auto& f : files_under(net.state() + "/repo/.wf")) {
+      INFO(f);
+      CHECK(read_file(f).find(secret) == std::string::npos);
+    }
+  }
 
   CommandResult second = net.run();
   INFO(second.out << second.err);
