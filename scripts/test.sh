@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, build wf and run every
-# test (unit, integration, ...) with CTest. Extra arguments go to ctest
+# test (unit, integration, docker, kube, e2e-testnet: the local testnet of
+# examples/local-testnet, ...) with CTest. Extra arguments go to ctest
 # (e.g. `scripts/test.sh -L unit`); without arguments the suite then runs again
 # under AddressSanitizer + UBSan and ThreadSanitizer (scripts/sanitizers.sh;
 # WF_SANITIZERS=0 skips them).

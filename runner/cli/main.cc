@@ -97,7 +97,7 @@ void add_plan(CLI::App& app, const wf::cli::Env& env, wf::cli::PlanArgs& plan, i
       "Exit code: 0 nothing would change (steps sure to be skipped included), 2 steps would run or\n"
       "change something, 1 a preview failed, as terraform plan -detailed-exitcode; an invalid file or\n"
       "input is also 2, as in every wf command (the message says which); 130 interrupted.\n"
-      "\nExample:\n  wf plan workflows/deploy-testnet.yaml -i cluster=my-test -i smoke=false");
+      "\nExample:\n  wf plan workflows/deploy-testnet.yaml -i cluster=my-test -i account=123456789012 -i smoke=false");
   c->callback([&] { code = wf::cli::cmd_plan(env, plan); });
 }
 

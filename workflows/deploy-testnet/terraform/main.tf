@@ -12,13 +12,19 @@ variable "name" {
   description = "Name for the cluster and its resources"
 }
 
+variable "account" {
+  type        = string
+  description = "The AWS account the cluster belongs to (guards against the wrong AWS_PROFILE)"
+}
+
 variable "region" {
   type    = string
   default = "us-east-2"
 }
 
 provider "aws" {
-  region = var.region
+  region              = var.region
+  allowed_account_ids = [var.account]
 }
 
 module "eks" {
@@ -37,4 +43,8 @@ output "cluster_name" {
 
 output "cluster_endpoint" {
   value = module.eks.cluster_endpoint
+}
+
+output "region" {
+  value = var.region
 }
