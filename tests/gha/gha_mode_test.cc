@@ -70,7 +70,7 @@ bool has_line(const StepRun& r, const std::string& text) {
 
 TEST_CASE("gha: the action runs a workflow; outputs and env files work as on GitHub", "[gha][e2e]") {
   TempDir dir;
-  dir.write("deploy/deploy.yaml", R"(name: gha-demo
+  dir.write("deploy/deploy.yaml", R"Y(name: gha-demo
 inputs:
   who: { default: nobody }
 outputs:
@@ -95,7 +95,7 @@ steps:
       echo "greeting=hello $DEPLOY_ENV $(mytool)" >> "$GITHUB_OUTPUT"
   sibling:
     run: echo "sibling sees '${DEPLOY_ENV:-unset}'"
-)");
+)Y");
   Runner runner(dir.path() + "/runner");
   StepOptions step = action_step(dir.path(), {{"workflow", "deploy.yaml"},
                                               {"inputs", "who=ann\n\n"},

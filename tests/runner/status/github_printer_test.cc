@@ -370,7 +370,7 @@ TEST_CASE("github: a step's annotations pass through, file relative to the works
   printer.step_line("lint", StepLog::Stream::kStdout, "::notice file=/elsewhere/x.tf::n");
   printer.attempt_finished(test::attempt_end("lint", true));
   std::string text = out.text();
-  CHECK(contains(text, "\n::error file=infra/main.tf,line=3,col=5,title=lint: tflint::bad%0Aresource\n"));
+  CHECK(contains(text, "\n::error file=infra/main.tf,line=3,col=5,title=lint%3A tflint::bad%0Aresource\n"));
   CHECK(contains(text, "\n::warning file=a/b.yaml,line=2,title=lint::w\n"));
   CHECK(contains(text, "\n::notice file=/elsewhere/x.tf,title=lint::n\n"));
   CHECK_FALSE(contains(text, "foo"));
