@@ -22,10 +22,12 @@ constexpr FileVar kFiles[] = {{"env", "WF_ENV", "GITHUB_ENV"},
 
 // Reads at most `limit` bytes; `cut` tells whether there was more.
 std::string read_file(const std::string& path, size_t limit, bool* cut = nullptr) {
+  // Sized by what is there: most of these files are empty.
   std::ifstream in(path, std::ios::binary);
-  std::string text(limit + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
+  std::string text;
+  char buf[65536];
+  while (text.size() <= limit && in.read(buf, sizeof buf).gcount() > 0)
+    text.append(buf, static_cast<size_t>(in.gcount()));
   if (cut) *cut = text.size() > limit;
   if (text.size() > limit) text.resize(limit);
   return text;
