@@ -68,7 +68,7 @@ bool has_line(const StepRun& r, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("gha: the action runs a workflow; outputs and env files work as on GitHub", "[gha][e2e]") {
+TEST_CASE("gha: the action runs a workflow, and outputs and env files work as on GitHub", "[gha][e2e]") {
   TempDir dir;
   dir.write("deploy/deploy.yaml", R"Y(name: gha-demo
 inputs:
@@ -154,7 +154,7 @@ TEST_CASE("gha: a failing step is an error annotation and the job step fails", "
   CHECK(r.summary.find("class transient") != std::string::npos);
 }
 
-TEST_CASE("gha: tool annotations pass through; groups and stop-commands are neutralised", "[gha][e2e]") {
+TEST_CASE("gha: tool annotations pass through, groups and stop-commands are neutralised", "[gha][e2e]") {
   TempDir dir;
   dir.write("infra/main.tf", "");
   dir.write("wf.yaml", R"(steps:
@@ -247,7 +247,7 @@ steps:
   CHECK(has_line(r, "later ***"));
 }
 
-TEST_CASE("gha: the runner's cancel: SIGINT, 7.5 s, SIGTERM, 2.5 s, kill; always() steps, summary, outputs",
+TEST_CASE("gha: the runner's cancel: SIGINT, 7.5 s, SIGTERM, 2.5 s, kill, with always() steps, summary and outputs",
           "[gha][e2e][slow]") {
   TempDir dir;
   std::string marker = unique_marker();

@@ -61,7 +61,7 @@ TEST_CASE("step files: a malformed env file is an error, not an export", "[exec]
   CHECK(files.errors[0].find("malformed $GITHUB_ENV") != std::string::npos);
 }
 
-TEST_CASE("step files: exports apply in order; the step's own env wins; PATH latest first", "[exec]") {
+TEST_CASE("step files: exports apply in order, the step's own env wins, PATH latest first", "[exec]") {
   model::Step step;
   step.env.emplace_back("OWN", model::Param{});
   std::vector<Value> exports = {

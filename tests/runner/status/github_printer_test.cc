@@ -376,7 +376,7 @@ TEST_CASE("github: a step's annotations pass through, file relative to the works
   CHECK_FALSE(contains(text, "foo"));
 }
 
-TEST_CASE("github: 10 annotations of each kind, steps' and wf's together; the rest in the summary",
+TEST_CASE("github: 10 annotations of each kind, steps' and wf's together, the rest in the summary",
           "[status]") {
   test::Capture out;
   TempPath summary;
