@@ -36,13 +36,20 @@ struct Observers {
 
 Observers make_observers(const RunArgs& args) {
   Observers o;
-  const char* gh = std::getenv("GITHUB_ACTIONS");
   if (args.log_format == "json") {
     o.primary = std::make_unique<status::JsonPrinter>(stdout);
-  } else if (gh && std::string(gh) == "true") {
+  } else if (in_github_actions()) {
     status::GitHubPrinter::Options opts;
     if (const char* s = std::getenv("GITHUB_STEP_SUMMARY")) opts.step_summary_path = s;
     if (const char* s = std::getenv("GITHUB_OUTPUT")) opts.output_path = s;
+    if (const char* s = std::getenv("GITHUB_WORKSPACE")) opts.workspace = s;
+    // Set by action.yml: a composite action declares its outputs up front,
+    // so the workflow's outputs travel as one JSON object.
+    if (const char* s = std::getenv("WF_GITHUB_OUTPUTS_JSON")) {
+      std::string name = s;
+      if (!name.empty() && name.find_first_of("=\r\n") == std::string::npos && name.find("<<") == std::string::npos)
+        opts.outputs_json_name = name;
+    }
     auto p = std::make_unique<status::GitHubPrinter>(stdout, opts);
     o.github = p.get();
     o.primary = std::move(p);
@@ -91,6 +98,7 @@ std::optional<exec::RunOptions> run_options(const Env& env, const RunArgs& args,
   options.secrets = *secrets;
   options.git = git_context(wf.dir);
   options.stop = default_stop_policy();
+  options.hard_stop = hard_stop_policy();
   if (!args.stop_grace.empty()) {
     auto grace = core::parse_duration(args.stop_grace);
     if (!grace) {
@@ -140,14 +148,18 @@ int cmd_run(const Env& env, const RunArgs& args) {
   deps.notify_waiting = [&env](const std::string& what) { env.err << "wf: " << what << "\n" << std::flush; };
 
   auto end = exec::run_workflow(*wf, *options, deps);
+  // $GITHUB_OUTPUT before anything that can take time: GitHub's runner
+  // kills wf 2.5 s after its SIGTERM.
+  if (end && observers.github) observers.github->append_outputs(end->outputs);
   // Whatever left its step's process group (setsid) came back to us, a
   // subreaper: nothing a step started outlives wf.
-  adapters::stop_orphans(std::min(options->stop.terminate_grace, core::Millis(2000)));
+  core::Millis grace = hard_cancel.cancelled() && options->hard_stop ? options->hard_stop->terminate_grace
+                                                                     : options->stop.terminate_grace;
+  adapters::stop_orphans(std::min(grace, core::Millis(2000)));
   if (!end) {
     env.err << "error: " << masker.mask(end.error()) << "\n";
     return 2;
   }
-  if (observers.github) observers.github->append_outputs(end->outputs);
   return end->exit_code;
 }
 

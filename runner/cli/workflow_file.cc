@@ -2,15 +2,55 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <ostream>
 
 #include "runner/adapters/git_repo.h"
 #include "runner/graph/dag.h"
 #include "runner/model/inputs.h"
+#include "runner/core/workflow_commands.h"
+#include "runner/status/github_annotations.h"
 
 extern char** environ;
 
 namespace wf::cli {
+
+namespace {
+
+// In a GitHub Actions job, errors and warnings are annotations on the
+// workflow file (`::error file=,line=,col=::`), so a pull request shows them
+// in place. GitHub shows 10 of each kind: the rest are plain lines.
+class DiagnosticPrinter {
+ public:
+  explicit DiagnosticPrinter(std::ostream& err) : err_(err), github_(in_github_actions()) {
+    if (const char* w = std::getenv("GITHUB_WORKSPACE")) workspace_ = w;
+    std::error_code ec;
+    cwd_ = std::filesystem::current_path(ec).string();
+  }
+  void print(const core::Diagnostic& d, const char* kind) {
+    size_t& n = std::string(kind) == "error" ? errors_ : warnings_;
+    if (!github_ || n >= 10) {
+      err_ << d.loc.str() << (std::string(kind) == "error" ? "" : ": warning") << ": " << d.message << "\n";
+      return;
+    }
+    ++n;
+    core::WorkflowCommand c{kind, {}, d.message};
+    if (!d.loc.file.empty())
+      c.properties.emplace_back("file", status::workspace_relative(d.loc.file, cwd_, workspace_));
+    if (d.loc.line > 0) c.properties.emplace_back("line", std::to_string(d.loc.line));
+    if (d.loc.column > 0) c.properties.emplace_back("col", std::to_string(d.loc.column));
+    c.properties.emplace_back("title", "wf: invalid workflow");
+    err_ << core::format_workflow_command(c) << "\n";
+  }
+
+ private:
+  std::ostream& err_;
+  bool github_;
+  std::string workspace_, cwd_;
+  size_t errors_ = 0, warnings_ = 0;
+};
+
+}  // namespace
 
 model::LoadOptions load_options(const step_api::Registry& registry) {
   model::LoadOptions o;
@@ -33,8 +73,9 @@ std::optional<model::Workflow> load_checked(const std::string& path, const step_
         diags.push_back(std::move(d));
   }
   core::sort_diagnostics(diags);
-  for (const auto& w : r.warnings) err << w.loc.str() << ": warning: " << w.message << "\n";
-  for (const auto& d : diags) err << d.str() << "\n";
+  DiagnosticPrinter printer(err);
+  for (const auto& w : r.warnings) printer.print(w, "warning");
+  for (const auto& d : diags) printer.print(d, "error");
   if (!diags.empty() || !r.workflow) return std::nullopt;
   return std::move(r.workflow);
 }
@@ -53,8 +94,18 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_input_args
   return out;
 }
 
+bool in_github_actions() {
+  const char* gh = std::getenv("GITHUB_ACTIONS");
+  return gh && std::string(gh) == "true";
+}
+
+std::optional<services::StopPolicy> hard_stop_policy() {
+  if (!in_github_actions()) return std::nullopt;
+  return services::StopPolicy{std::chrono::milliseconds(1000), std::chrono::milliseconds(500)};
+}
+
 services::StopPolicy default_stop_policy() {
-  if (const char* gh = std::getenv("GITHUB_ACTIONS"); gh && std::string(gh) == "true")
+  if (in_github_actions())
     return {std::chrono::milliseconds(5000), std::chrono::milliseconds(1500)};  // runner: SIGINT, 7.5 s, SIGTERM, 2.5 s
   if (std::getenv("KUBERNETES_SERVICE_HOST"))
     return {std::chrono::milliseconds(20000), std::chrono::milliseconds(5000)};  // pod: 30 s grace

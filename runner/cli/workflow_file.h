@@ -32,6 +32,15 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_input_args
 /// to the host so wf is done before the host kills it (DESIGN §1).
 services::StopPolicy default_stop_policy();
 
+/// How always() steps are stopped once wf is told to stop again: in a GitHub
+/// Actions job, quickly enough (SIGINT, 1 s, SIGTERM, 0.5 s, SIGKILL) to end
+/// between the runner's SIGTERM and its kill 2.5 s later, with time left to
+/// write the summary and $GITHUB_OUTPUT; elsewhere nullopt (as default_stop_policy()).
+std::optional<services::StopPolicy> hard_stop_policy();
+
+/// True when wf runs inside a GitHub Actions job (GITHUB_ACTIONS=true).
+bool in_github_actions();
+
 /// wf's own environment, which steps inherit.
 std::map<std::string, std::string> process_environment();
 

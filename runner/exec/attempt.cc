@@ -7,6 +7,7 @@
 #include "runner/exec/backoff.h"
 #include "runner/exec/resolve_step.h"
 #include "runner/exec/run_state.h"
+#include "runner/exec/step_files.h"
 #include "runner/exec/step_log.h"
 #include "runner/model/resolve.h"
 
@@ -29,6 +30,7 @@ PreparedOrError prepare(RunShared& run, const StepJob& job, int attempt) {
   auto r = resolve_step(*run.wf, *job.state->step, *run.deps->registry, run.values, job.steps_context, attempt,
                         run.options->base_env);
   if (!r) return {{}, r.error()};
+  apply_exports(job.inherited, *job.state->step, r->env);
   const core::StepSchema& schema = run.deps->registry->find(job.state->step->uses)->schema();
   if (std::string missing = missing_path(*job.state->step, schema, *r); !missing.empty()) return {{}, missing};
   return {std::move(*r), {}};
@@ -37,6 +39,8 @@ PreparedOrError prepare(RunShared& run, const StepJob& job, int attempt) {
 struct AttemptOutcome {
   AttemptRecord record;
   StepResult result;
+  Value exports;             // what its $GITHUB_ENV / $GITHUB_PATH set
+  std::string step_summary;  // its $GITHUB_STEP_SUMMARY, masked
 };
 
 // The limit that ends an attempt first: its own `timeout`, or what is left of
@@ -64,25 +68,27 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
   run.journal->append(Value(Value::Object{
       {"event", "attempt_started"}, {"step", step.id}, {"attempt", attempt}, {"definition_hash", p.hash}}));
   AttemptStart as{step.id, step.uses, attempt, 1 + step.retry.limit, out.record.log_file,
-                  step.name != step.id ? step.name : std::string()};
+                  step.name != step.id ? step.name : std::string(), p.working_directory};
   run.notify([&](RunObserver& o) { o.attempt_started(as); });
 
   AttemptLog log(*run.deps->masker, out.record.log_file, [&](step_api::StepLog::Stream s, std::string_view line) {
     run.notify([&](RunObserver& o) { o.step_line(step.id, s, line); });
-  });
+  }, [&](std::string_view value) { run.notify([&](RunObserver& o) { o.secret_added(value); }); });
   core::CancelToken attempt_cancel;
   core::CancelRegistration follow(*job.cancel, [&] { attempt_cancel.cancel(); });
   Clock& clock = *run.deps->clock;
   std::unique_ptr<core::Timer> watchdog;
   if (deadline) watchdog = clock.call_at(deadline->at, [&] { attempt_cancel.cancel(); });
 
+  bool follows_hard = run.deps->hard_cancel && job.cancel == run.deps->hard_cancel;
   StepServices services{&log, run.deps->processes, run.deps->http, run.deps->git, &attempt_cancel, &clock,
-                        run.options->stop};
+                        follows_hard && run.options->hard_stop ? *run.options->hard_stop : run.options->stop};
   step_api::StepContext ctx = make_step_context(*run.wf, step, p, attempt, attempt_dir, services);
   ctx.env["WF_RUN_ID"] = run.values.run_id;
   ctx.env["WF_STEP"] = step.id;
   ctx.env["WF_ATTEMPT"] = std::to_string(attempt);
   ctx.env["WF_RUN_DIR"] = run.run_dir;
+  if (!prepare_step_files(attempt_dir, ctx.env)) log.info("warning: cannot create the step's $GITHUB_ENV files in " + attempt_dir);
 
   auto started = clock.now();
   try {
@@ -93,6 +99,10 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
   bool timed_out = watchdog && watchdog->fired();
   watchdog.reset();  // waits for a timeout that is cancelling right now
   out.record.duration = std::chrono::duration_cast<Millis>(clock.now() - started);
+  StepFileContents files = read_step_files(attempt_dir);
+  for (const auto& e : files.errors) log.info("warning: " + e);
+  out.exports = std::move(files.exports);
+  out.step_summary = run.deps->masker->mask(files.summary);
   // The scratch directory may hold unmasked values (a run step's $WF_OUTPUT):
   // nothing under .wf/ keeps a secret.
   fs::remove_all(attempt_dir, ec);
@@ -171,16 +181,19 @@ void run_step(RunShared& run, StepJob& job) {
     if (attempt == 1) {
       s.definition_hash = p.hash;
       if (job.previous && job.previous->outcome == "success" && job.previous->definition_hash == p.hash &&
-          !holds_masked_value(job.previous->outputs)) {
+          !holds_masked_value(job.previous->outputs) && !holds_masked_value(job.previous->exports)) {
         s.reused = true;
         s.outputs = job.previous->outputs.is_object() ? job.previous->outputs : Value(Value::Object{});
+        s.exports = job.previous->exports;
         finish_with(s, Outcome::kSuccess, "");
         break;
       }
     }
     AttemptOutcome a = run_attempt(run, job, p, attempt, attempt_deadline(step, clock.now(), total));
     s.attempts.push_back(a.record);
+    s.step_summary = a.step_summary;
     if (a.result.ok) {
+      s.exports = a.exports;
       Value::Object outputs;
       for (auto& [k, v] : a.result.outputs) outputs.emplace_back(k, v);
       s.outputs = Value(std::move(outputs));

@@ -115,6 +115,9 @@ class Scheduler {
     e.outputs = run.masked(s.outputs);
     e.links = s.links;
     e.reused = s.reused;
+    e.name = s.step->name != s.step->id ? s.step->name : std::string();
+    e.step_summary = s.step_summary;
+    if (!s.attempts.empty() && !s.attempts.back().ok) e.failure_class = s.attempts.back().failure_class;
     e.selected = s.selected;
     return e;
   }
@@ -229,6 +232,7 @@ class Scheduler {
     auto job = std::make_shared<StepJob>();
     job->state = &s;
     job->steps_context = steps_context(i);
+    job->inherited = inherited_exports(i);
     // Steps started after a cancel (always()/cancelled()), and steps whose
     // if: uses a status function whenever they start, follow only the hard
     // cancel: as in GitHub, the first Ctrl-C leaves a running always() step be.
@@ -253,8 +257,22 @@ class Scheduler {
     cv_work_.notify_one();
   }
 
+  // The $GITHUB_ENV/$GITHUB_PATH exports of every step `i` needs, directly
+  // or not, in the order they finished (as a GitHub job applies them).
+  std::vector<Value> inherited_exports(size_t i) const {
+    std::vector<const StepState*> done;
+    for (size_t n : graph::transitive_needs(*run_.wf, i))
+      if (!states_[n].exports.is_null()) done.push_back(&states_[n]);
+    std::sort(done.begin(), done.end(),
+              [](const StepState* a, const StepState* b) { return a->finish_seq < b->finish_seq; });
+    std::vector<Value> out;
+    for (const StepState* s : done) out.push_back(s->exports);
+    return out;
+  }
+
   // Journals and reports a finished step (on the scheduler's thread, no lock held).
-  void finished(const StepState& s) {
+  void finished(StepState& s) {
+    s.finish_seq = ++finished_count_;
     const char* conclusion =
         s.outcome == Outcome::kFailure && s.step->continue_on_error ? "success" : outcome_name(s.outcome);
     entries_[s.index] = Value(Value::Object{
@@ -265,6 +283,7 @@ class Scheduler {
                                              {"outcome", outcome_name(s.outcome)},
                                              {"definition_hash", s.definition_hash},
                                              {"outputs", outputs},
+                                             {"exports", s.exports.is_null() ? Value() : run_.masked(s.exports)},
                                              {"attempts", static_cast<int>(s.attempts.size())},
                                              {"reason", s.reason},
                                              {"reused", s.reused}}));
@@ -278,6 +297,7 @@ class Scheduler {
   std::vector<StepState> states_;
   std::vector<Value> entries_;   // steps.<id> of each finished step (null until then)
   size_t jobs_ = 1;
+  size_t finished_count_ = 0;
   core::CancelToken never_;      // for always() steps after a cancel when there is no hard cancel
 
   std::mutex mu_;                // guards the three below

@@ -34,6 +34,10 @@ struct RunOptions {
   Value secrets;                         // secret values (object); each is masked
   Value git;                             // the `git` context (object; {} outside a repository)
   services::StopPolicy stop;             // how steps are stopped
+  /// How steps that follow the hard cancel (always()/cancelled() steps) are
+  /// stopped, when it must be quicker than `stop` (GitHub's runner kills wf
+  /// 2.5 s after its SIGTERM); unset: `stop`.
+  std::optional<services::StopPolicy> hard_stop;
   std::map<std::string, std::string> base_env;  // the environment steps inherit (wf's own)
 };
 

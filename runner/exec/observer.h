@@ -43,6 +43,7 @@ struct AttemptStart {
   int max_attempts = 1;          // 1 + retry.limit
   std::string log_file;
   std::string step_name;         // its `name:`, when it has one other than its id
+  std::string working_directory;  // absolute; where the step's tools run
 };
 
 struct AttemptEnd {
@@ -67,6 +68,9 @@ struct StepEnd {
   std::vector<std::pair<std::string, std::string>> links;
   bool reused = false;           // taken from the journal of an earlier run (--resume)
   bool selected = true;          // false: left out by --only (skipped)
+  std::string name;              // its `name:`, when it has one other than its id
+  std::optional<FailureClass> failure_class;  // of its last attempt, when that failed
+  std::string step_summary;      // Markdown it wrote to $GITHUB_STEP_SUMMARY (masked)
 };
 
 struct RunEnd {
@@ -91,6 +95,10 @@ class RunObserver {
   virtual void attempt_finished(const AttemptEnd&) {}
   virtual void step_finished(const StepEnd&) {}
   virtual void run_finished(const RunEnd&) {}
+  /// A value to mask that a step registered while running (`::add-mask::`,
+  /// or a step type's StepLog::add_secret), unmasked: an observer must not
+  /// show it, only pass it on to a sink that masks it too (GitHub's runner).
+  virtual void secret_added(std::string_view value) {}
 };
 
 }  // namespace wf::exec

@@ -39,6 +39,11 @@ struct StepState {
   std::string definition_hash;
   bool reused = false;
   Millis duration{0};
+  /// $GITHUB_ENV / $GITHUB_PATH of its successful attempt (see step_files.h),
+  /// null when none; what the steps that need it inherit.
+  Value exports;
+  std::string step_summary;             // $GITHUB_STEP_SUMMARY of its last attempt, masked
+  size_t finish_seq = 0;                // 1 + how many steps finished before it; 0 while not done
 };
 
 /// What attempt.cc needs to run one step to its end (all attempts).
@@ -47,6 +52,7 @@ struct StepJob {
   Value steps_context;                  // {id: {outputs, outcome, conclusion}} of finished steps
   const core::CancelToken* cancel = nullptr;  // the token this step's attempts follow
   const JournalStep* previous = nullptr;      // --resume: what the earlier run recorded
+  std::vector<Value> inherited;               // exports of the steps it needs, in finishing order
 };
 
 /// The run-wide things every step job uses.

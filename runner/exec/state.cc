@@ -137,6 +137,7 @@ std::optional<std::string> apply_event(const Value& event, JournalState& state) 
     } else {
       if (const std::string* o = string_member(event, "outcome")) s.outcome = *o;
       if (const Value* out = event.find("outputs"); out && out->is_object()) s.outputs = *out;
+      if (const Value* ex = event.find("exports"); ex && ex->is_object()) s.exports = *ex;
       s.attempts = int_member(event, "attempts");
     }
     state.steps[*step] = std::move(s);

@@ -49,6 +49,7 @@ struct JournalStep {
   std::string outcome;              // "success", "failure", "skipped", "cancelled", "" (unfinished)
   std::string definition_hash;      // of the resolved definition it ran with
   core::Value outputs;              // object
+  core::Value exports;              // $GITHUB_ENV/$GITHUB_PATH exports (step_files.h), or null
   int attempts = 0;
 };
 struct JournalState {

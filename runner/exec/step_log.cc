@@ -5,8 +5,14 @@
 
 namespace wf::exec {
 
-AttemptLog::AttemptLog(core::SecretMasker& masker, const std::string& path, Forward forward)
-    : masker_(masker), file_(std::fopen(path.c_str(), "ae")), forward_(std::move(forward)) {}
+AttemptLog::AttemptLog(core::SecretMasker& masker, const std::string& path, Forward forward, OnSecret on_secret)
+    : masker_(masker), file_(std::fopen(path.c_str(), "ae")), forward_(std::move(forward)),
+      on_secret_(std::move(on_secret)) {}
+
+void AttemptLog::add_secret(std::string_view value) {
+  masker_.add(value);
+  if (on_secret_ && !value.empty()) on_secret_(value);
+}
 
 AttemptLog::~AttemptLog() {
   if (file_) std::fclose(file_);
@@ -20,6 +26,7 @@ void AttemptLog::line(Stream stream, std::string_view text) {
       // even in the line that registers it.
       if (cmd->name == "add-mask") {
         masker_.add(cmd->value);
+        if (on_secret_ && !cmd->value.empty()) on_secret_(cmd->value);
         return;
       }
       if (cmd->name == "wf-failure-class") {

@@ -15,15 +15,18 @@ namespace wf::exec {
 class AttemptLog : public step_api::StepLog {
  public:
   using Forward = std::function<void(Stream, std::string_view masked_line)>;
+  using OnSecret = std::function<void(std::string_view value)>;
   /// Opens (creating) `path` for the attempt's log; `forward` receives each
-  /// masked line (called under this log's lock, from the step's thread).
-  AttemptLog(core::SecretMasker& masker, const std::string& path, Forward forward);
+  /// masked line (called under this log's lock, from the step's thread);
+  /// `on_secret`, if set, each value registered by `::add-mask::` or
+  /// add_secret(), after the masker has it and before the next line.
+  AttemptLog(core::SecretMasker& masker, const std::string& path, Forward forward, OnSecret on_secret = {});
   ~AttemptLog() override;
   AttemptLog(const AttemptLog&) = delete;
   AttemptLog& operator=(const AttemptLog&) = delete;
 
   void line(Stream stream, std::string_view text) override;
-  void add_secret(std::string_view value) override { masker_.add(value); }
+  void add_secret(std::string_view value) override;
 
   /// Failure class a script declared with `::wf-failure-class::NAME`, if any.
   const std::string& declared_failure_class() const { return declared_class_; }
@@ -32,6 +35,7 @@ class AttemptLog : public step_api::StepLog {
   core::SecretMasker& masker_;
   std::FILE* file_ = nullptr;
   Forward forward_;
+  OnSecret on_secret_;
   std::mutex mu_;
   std::string declared_class_;
   std::string unknown_class_warning_;  // the text of the last warning about it

@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <random>
 
+#include "runner/core/json.h"
 #include "runner/core/output_file.h"
 #include "runner/core/workflow_commands.h"
+#include "runner/status/github_annotations.h"
 
 namespace wf::status {
 namespace {
@@ -23,15 +25,6 @@ std::string random_token() {
   std::string token = "wf-";
   for (int i = 0; i < 32; ++i) token += "0123456789abcdef"[digit(device)];
   return token;
-}
-
-// GitHub's runner reads `::name...` and the legacy `##[name]...` as commands
-// after leading whitespace.
-bool looks_like_command(std::string_view line) {
-  size_t first = line.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return false;
-  line.remove_prefix(first);
-  return line.starts_with("::") || line.starts_with("##[");
 }
 
 // Lines as GitHub's runner reads them: a CR, LF or CRLF ends a line.
@@ -117,9 +110,13 @@ std::string summary_row(const exec::StepEnd& s) {
   std::vector<std::string> details;
   if (s.reused) details.push_back("reused from an earlier run");
   if (s.continue_on_error) details.push_back("continue-on-error");
+  if (s.failure_class && s.outcome != exec::Outcome::kSuccess)
+    details.push_back("class " + std::string(core::failure_class_name(*s.failure_class)));
   if (!s.reason.empty()) details.push_back(md_text(cut(s.reason, 2000)));
   for (const auto& [title, url] : s.links) details.push_back(md_link(title, cut(url, 2000)));
-  std::string row = "| " + std::string(outcome_emoji(s)) + " | " + md_text(s.step_id) + " | " +
+  std::string step = md_text(s.step_id);
+  if (!s.name.empty()) step += " (" + md_text(cut(s.name, 200)) + ")";
+  std::string row = "| " + std::string(outcome_emoji(s)) + " | " + step + " | " +
                     exec::outcome_name(s.outcome) + " | " + std::to_string(s.attempts) + " | " +
                     (s.attempts > 0 || s.duration.count() > 0 ? format_elapsed(s.duration) : "–") +
                     " | ";
@@ -167,6 +164,11 @@ bool GitHubPrinter::append_outputs(
     }
     content += core::format_output(name, value);
   }
+  if (!options_.outputs_json_name.empty()) {
+    core::Value::Object all;
+    for (const auto& [name, value] : outputs) all.emplace_back(name, core::Value(value));
+    content += core::format_output(options_.outputs_json_name, core::to_json(core::Value(std::move(all))));
+  }
   if (std::FILE* f = std::fopen(options_.output_path.c_str(), "ab")) {
     bool written = std::fwrite(content.data(), 1, content.size(), f) == content.size();
     if (std::fclose(f) != 0 || !written) {
@@ -187,7 +189,9 @@ void GitHubPrinter::run_started(const exec::RunStart& start) {
   std::lock_guard lock(mu_);
   run_ = start;
   failures_.clear();
-  errors_ = warnings_ = unannotated_ = 0;
+  annotations_.clear();
+  unshown_.clear();
+  unannotated_ = 0;
   outside({run_started_text(start)});
   std::fflush(out_);
 }
@@ -202,6 +206,7 @@ void GitHubPrinter::attempt_started(const exec::AttemptStart& start) {
                      std::to_string(start.max_attempts) + ")";
   }
   attempt.log_file = start.log_file;
+  attempt.working_directory = start.working_directory;
   attempt.max_attempts = start.max_attempts;
   running_.push_back(std::move(attempt));
   if (!live_) open_live(running_.back());
@@ -214,15 +219,21 @@ void GitHubPrinter::step_line(std::string_view step_id, step_api::StepLog::Strea
   auto it = std::find_if(running_.begin(), running_.end(),
                          [&](const Attempt& a) { return a.step_id == step_id; });
   for (std::string_view line : split_lines(text)) {
-    if (live_ == step_id) {
-      write_step_line(line);
-    } else if (it != running_.end()) {
+    if (it != running_.end()) {
+      std::vector<std::string> rendered;
+      render_step_line(*it, line, rendered);
+      if (live_ == step_id) {
+        for (const auto& l : rendered) write_line(l);
+        continue;
+      }
       if (it->bytes + line.size() > kMaxBufferedBytes) {
         ++it->dropped;
         continue;
       }
-      it->bytes += line.size() + 1;
-      it->lines.emplace_back(line);
+      for (auto& l : rendered) {
+        it->bytes += l.size() + 1;
+        it->lines.push_back(std::move(l));
+      }
     } else {
       // A line outside any attempt (the executor's own note on a step).
       outside({"[" + std::string(step_id) + "] " + std::string(line)});
@@ -244,7 +255,7 @@ void GitHubPrinter::attempt_finished(const exec::AttemptEnd& end) {
   } else if (it != running_.end()) {
     // Printed as a whole group when the open one closes.
     std::vector<std::string> group = {command("group", it->title)};
-    for (const auto& line : it->lines) add_step_line(group, line);
+    group.insert(group.end(), it->lines.begin(), it->lines.end());
     if (it->dropped > 0) group.push_back(dropped_note(*it));
     group.push_back(std::move(last));
     group.push_back(command("endgroup", ""));
@@ -264,15 +275,14 @@ void GitHubPrinter::step_finished(const exec::StepEnd& end) {
   if (end.outcome == exec::Outcome::kFailure) {
     std::string why = !end.reason.empty() ? end.reason : last ? last->summary : "";
     if (why.empty()) why = "failed";
-    size_t& count = end.continue_on_error ? warnings_ : errors_;
-    if (count < kMaxAnnotations) {
-      ++count;
-      std::string title =
-          end.step_id + (end.continue_on_error ? " failed (continue-on-error)" : " failed");
-      lines.push_back(
-          command(end.continue_on_error ? "warning" : "error", why, {{"title", title}}));
+    std::string kind = end.continue_on_error ? "warning" : "error";
+    std::string title =
+        end.step_id + (end.continue_on_error ? " failed (continue-on-error)" : " failed");
+    if (take_annotation_slot(kind)) {
+      lines.push_back(command(kind, why, {{"title", title}}));
     } else {
       ++unannotated_;
+      unshown_.push_back(kind + " · " + md_text(title) + ": " + md_text(cut(why, 2000)));
     }
   }
   outside(std::move(lines));
@@ -303,20 +313,37 @@ void GitHubPrinter::write_line(std::string_view line) {
   std::fputc('\n', out_);
 }
 
-void GitHubPrinter::add_step_line(std::vector<std::string>& into, std::string_view line) const {
+void GitHubPrinter::secret_added(std::string_view value) { add_mask(value); }
+
+bool GitHubPrinter::take_annotation_slot(const std::string& kind) {
+  size_t& count = annotations_[kind];
+  if (count >= kMaxAnnotations) return false;
+  ++count;
+  return true;
+}
+
+void GitHubPrinter::render_step_line(const Attempt& attempt, std::string_view line,
+                                     std::vector<std::string>& into) {
   if (!looks_like_command(line)) {
     into.emplace_back(line);
     return;
   }
+  if (auto cmd = core::parse_workflow_command(line); cmd && is_annotation(cmd->name)) {
+    core::WorkflowCommand a =
+        step_annotation(*cmd, attempt.step_id, attempt.working_directory, options_.workspace);
+    if (take_annotation_slot(a.name)) {
+      into.push_back(core::format_workflow_command(a));
+      return;
+    }
+    const std::string* file = a.property("file");
+    const std::string* at = a.property("line");
+    unshown_.push_back(a.name + " · " + md_text(*a.property("title")) +
+                       (file ? " · " + md_text(*file) + (at ? ":" + md_text(*at) : "") : "") + ": " +
+                       md_text(cut(a.value, 2000)));
+  }
   into.push_back(command("stop-commands", stop_token_));
   into.emplace_back(line);
   into.push_back("::" + stop_token_ + "::");
-}
-
-void GitHubPrinter::write_step_line(std::string_view line) {
-  std::vector<std::string> lines;
-  add_step_line(lines, line);
-  for (const auto& l : lines) write_line(l);
 }
 
 std::string GitHubPrinter::dropped_note(const Attempt& attempt) {
@@ -335,7 +362,7 @@ void GitHubPrinter::outside(std::vector<std::string> lines) {
 void GitHubPrinter::open_live(Attempt& attempt) {
   live_ = attempt.step_id;
   write_line(command("group", attempt.title));
-  for (const auto& line : attempt.lines) write_step_line(line);
+  for (const auto& line : attempt.lines) write_line(line);
   if (attempt.dropped > 0) write_line(dropped_note(attempt));
   attempt.lines.clear();
   attempt.bytes = 0;
@@ -365,13 +392,47 @@ void GitHubPrinter::flush_all() {
   drain();
 }
 
+// The steps' own summaries, each under its heading, then the annotations
+// GitHub would not show; at most `budget` bytes (plus a note of what was left out).
+std::string GitHubPrinter::summary_tail(const exec::RunEnd& end, size_t budget) const {
+  std::string out;
+  size_t left_out = 0;
+  for (const auto& step : end.steps) {
+    if (step.step_summary.empty()) continue;
+    std::string part = "#### " + std::string(outcome_emoji(step)) + " " + md_text(step.step_id) +
+                       (step.name.empty() ? "" : " (" + md_text(cut(step.name, 200)) + ")") + "\n\n" +
+                       step.step_summary + (step.step_summary.ends_with('\n') ? "\n" : "\n\n");
+    if (out.size() + part.size() > budget) {
+      ++left_out;
+      continue;
+    }
+    out += part;
+  }
+  if (!unshown_.empty()) {
+    std::string part = "#### Annotations GitHub does not show\n\nGitHub shows " +
+                       std::to_string(kMaxAnnotations) + " of each kind per job step.\n\n";
+    for (const auto& item : unshown_) {
+      std::string line = "- " + item + "\n";
+      if (out.size() + part.size() + line.size() > budget) {
+        ++left_out;
+        continue;
+      }
+      part += line;
+    }
+    if (out.size() + part.size() + 1 <= budget) out += part + "\n";
+  }
+  if (left_out > 0)
+    out += "_" + std::to_string(left_out) + " more parts are not shown: the summary is kept under 1 MiB._\n\n";
+  return out;
+}
+
 void GitHubPrinter::write_summary(const exec::RunEnd& end) {
   if (options_.step_summary_path.empty()) return;
   std::error_code ec;
   uintmax_t existing = std::filesystem::file_size(options_.step_summary_path, ec);
   if (ec) existing = 0;
   // Room for the note on dropped rows, so adding it never crosses the limit.
-  constexpr size_t kNoteRoom = 512;
+  constexpr size_t kNoteRoom = 2048;
   if (existing + kNoteRoom >= kMaxSummaryBytes) return;
   size_t budget = kMaxSummaryBytes - 1 - existing - kNoteRoom;
 
@@ -404,6 +465,9 @@ void GitHubPrinter::write_summary(const exec::RunEnd& end) {
     md += "_" + std::to_string(unannotated_) + " failures are only listed here: GitHub shows " +
           std::to_string(kMaxAnnotations) + " annotations._\n\n";
   }
+  // The notes above fit in kNoteRoom; what is left goes to the tail.
+  size_t used = existing + md.size();
+  if (used + kNoteRoom < kMaxSummaryBytes) md += summary_tail(end, kMaxSummaryBytes - 1 - used - kNoteRoom);
   std::FILE* f = std::fopen(options_.step_summary_path.c_str(), "ab");
   bool written = f && std::fwrite(md.data(), 1, md.size(), f) == md.size();
   if (!f || std::fclose(f) != 0 || !written) {

@@ -23,7 +23,10 @@ const core::StepSchema& RunStep::schema() const {
         "Write it as `run: SCRIPT` on a step. Each ${{ }} in the script is passed to the shell as an\n"
         "environment variable and referenced as \"$WF_EXPR_N\", so a value is only ever data, never code.\n"
         "The script writes outputs to the file named by $WF_OUTPUT, with $GITHUB_OUTPUT's syntax\n"
-        "(name=value lines and name<<DELIM heredocs). Printing ::add-mask::VALUE masks VALUE in every log.";
+        "(name=value lines and name<<DELIM heredocs). Printing ::add-mask::VALUE masks VALUE in every log.\n"
+        "$GITHUB_OUTPUT, $GITHUB_ENV, $GITHUB_PATH and $GITHUB_STEP_SUMMARY are the step's own files\n"
+        "(also $WF_OUTPUT, $WF_ENV, $WF_PATH, $WF_STEP_SUMMARY): env and path lines reach the steps\n"
+        "that need this one; the summary is shown under the step's heading in a GitHub job summary.";
     core::ParamSpec script;
     script.name = "script";
     script.required = true;
@@ -110,6 +113,7 @@ step_api::StepResult RunStep::run(step_api::StepContext& ctx) const {
   call.program = argv[0];
   call.args.assign(argv.begin() + 1, argv.end());
   call.env["WF_OUTPUT"] = output_path;
+  call.env["GITHUB_OUTPUT"] = output_path;  // scripts written for GitHub run unchanged
   call.log_command = false;
   call.install_hint = "apt-get install " + call.program;
   step_api::ToolRun r = step_api::run_tool(ctx, call);

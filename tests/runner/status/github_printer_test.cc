@@ -139,7 +139,7 @@ TEST_CASE("github: groups never nest when parallel steps interleave", "[status]"
   CHECK(contains(text, "wf: deploy succeeded in 3.2s"));
 }
 
-TEST_CASE("github: a step cannot end wf's group or annotate through its output", "[status]") {
+TEST_CASE("github: a step cannot end wf's group or run commands other than annotations", "[status]") {
   test::Capture out;
   GitHubPrinter printer(out.file, {});
   printer.attempt_started(test::attempt_start("a"));
@@ -166,8 +166,10 @@ TEST_CASE("github: a step cannot end wf's group or annotate through its output",
       CHECK(stopped->size() >= 32);
     }
   }
-  CHECK(wrapped == 3);
+  CHECK(wrapped == 2);
   CHECK(count(text, "::group::") == 2);
+  // Its annotation passes through, titled with the step.
+  CHECK(contains(text, "\n::error title=b::fake\n"));
   CHECK_FALSE(stopped);
 }
 
@@ -303,8 +305,9 @@ TEST_CASE("github: a line break in a reason cannot forge a workflow command", "[
       commands.push_back(line.substr(0, line.find("::", 2) + 2));
     }
   }
-  CHECK(commands ==
-        std::vector<std::string>{"::group::", "::endgroup::", "::error title=a failed::"});
+  // The step's own line after the CR is an annotation of its own, as on GitHub.
+  CHECK(commands == std::vector<std::string>{"::group::", "::error title=a::", "::endgroup::",
+                                             "::error title=a failed::"});
 }
 
 TEST_CASE("github: add-mask escapes the value and masks each line of a multi-line one",
@@ -347,6 +350,117 @@ TEST_CASE("github: a run that ends mid-attempt still closes every group", "[stat
   CHECK(text ==
         "::group::a\na line\n(attempt unfinished)\n::endgroup::\n"
         "::group::b\nb line\n(attempt unfinished)\n::endgroup::\n");
+}
+
+}  // namespace
+}  // namespace wf::status
+
+namespace wf::status {
+namespace {
+
+TEST_CASE("github: a step's annotations pass through, file relative to the workspace", "[status]") {
+  test::Capture out;
+  GitHubPrinter printer(out.file, {.workspace = "/ws/repo"});
+  auto start = test::attempt_start("lint");
+  start.working_directory = "/ws/repo/infra";
+  printer.attempt_started(start);
+  printer.step_line("lint", StepLog::Stream::kStdout,
+                    "::error file=main.tf,line=3,col=5,title=tflint,foo=bar::bad%0Aresource");
+  printer.step_line("lint", StepLog::Stream::kStderr, "::warning FILE=/ws/repo/a/b.yaml,Line=2::w");
+  printer.step_line("lint", StepLog::Stream::kStdout, "::notice file=/elsewhere/x.tf::n");
+  printer.attempt_finished(test::attempt_end("lint", true));
+  std::string text = out.text();
+  CHECK(contains(text, "\n::error file=infra/main.tf,line=3,col=5,title=lint%3A tflint::bad%0Aresource\n"));
+  CHECK(contains(text, "\n::warning file=a/b.yaml,line=2,title=lint::w\n"));
+  CHECK(contains(text, "\n::notice file=/elsewhere/x.tf,title=lint::n\n"));
+  CHECK_FALSE(contains(text, "foo"));
+}
+
+TEST_CASE("github: 10 annotations of each kind, steps' and wf's together, the rest in the summary",
+          "[status]") {
+  test::Capture out;
+  TempPath summary;
+  GitHubPrinter printer(out.file, {.step_summary_path = summary.path});
+  printer.run_started(test::run_start(2));
+  printer.attempt_started(test::attempt_start("lint"));
+  for (int i = 1; i <= 10; ++i)
+    printer.step_line("lint", StepLog::Stream::kStdout,
+                      "::error file=f" + std::to_string(i) + ".tf,line=" + std::to_string(i) + "::e" + std::to_string(i));
+  printer.step_line("lint", StepLog::Stream::kStdout, "::warning::only warning");
+  printer.attempt_finished(test::attempt_end("lint", false));
+  auto end = test::step_end("lint", Outcome::kFailure);
+  end.reason = "lint found errors";
+  printer.step_finished(end);
+  printer.run_finished(test::run_end({end}, false));
+  std::string text = out.text();
+  CHECK(count(text, "\n::error ") == 10);
+  CHECK(count(text, "\n::warning ") == 1);
+  CHECK_FALSE(contains(text, "::error title=lint failed::"));
+  std::string md = summary.read();
+  CHECK(contains(md, "Annotations GitHub does not show"));
+  CHECK(contains(md, "lint failed: lint found errors"));
+}
+
+TEST_CASE("github: a secret a step registers is passed to the runner, never shown", "[status]") {
+  test::Capture out;
+  GitHubPrinter printer(out.file, {});
+  printer.attempt_started(test::attempt_start("a"));
+  printer.step_line("a", StepLog::Stream::kStdout, "one");
+  printer.secret_added("hunter2-pass");
+  std::string text = out.text();
+  CHECK(count(text, "hunter2-pass") == 1);
+  CHECK(contains(text, "\n::add-mask::hunter2-pass\n"));
+}
+
+TEST_CASE("github: the summary has names, classes and each step's own summary", "[status]") {
+  test::Capture out;
+  TempPath summary;
+  GitHubPrinter printer(out.file, {.step_summary_path = summary.path});
+  printer.run_started(test::run_start(2));
+  auto a = test::step_end("build", Outcome::kSuccess);
+  a.name = "Build the image";
+  a.step_summary = "## Image\n\ndigest sha256:abc";
+  a.links = {{"image", "https://registry.test/img@sha256:abc"}};
+  auto b = test::step_end("deploy", Outcome::kFailure, 3);
+  b.failure_class = core::FailureClass::kTransient;
+  b.reason = "connection reset";
+  printer.run_finished(test::run_end({a, b}, false));
+  std::string md = summary.read();
+  CHECK(contains(md, "| build (Build the image) | success |"));
+  CHECK(contains(md, "class transient · connection reset"));
+  CHECK(contains(md, "[image](https://registry.test/img@sha256:abc)"));
+  size_t heading = md.find("#### ✅ build (Build the image)\n\n## Image\n\ndigest sha256:abc\n");
+  CHECK(heading != std::string::npos);
+  CHECK(md.size() < GitHubPrinter::kMaxSummaryBytes);
+}
+
+TEST_CASE("github: a step summary that does not fit is left out with a note", "[status]") {
+  test::Capture out;
+  TempPath summary;
+  GitHubPrinter printer(out.file, {.step_summary_path = summary.path});
+  printer.run_started(test::run_start(2));
+  auto a = test::step_end("a", Outcome::kSuccess);
+  a.step_summary = std::string(700 * 1024, 'x');
+  auto b = test::step_end("b", Outcome::kSuccess);
+  b.step_summary = std::string(700 * 1024, 'y');
+  printer.run_finished(test::run_end({a, b}, true));
+  std::string md = summary.read();
+  CHECK(md.size() < GitHubPrinter::kMaxSummaryBytes);
+  CHECK(contains(md, "#### ✅ a"));
+  CHECK_FALSE(contains(md, "#### ✅ b"));
+  CHECK(contains(md, "1 more parts are not shown"));
+}
+
+TEST_CASE("github: all outputs as one JSON entry when asked (the action's output)", "[status]") {
+  test::Capture out;
+  TempPath file;
+  GitHubPrinter printer(out.file, {.output_path = file.path, .outputs_json_name = "wf-outputs"});
+  CHECK(printer.append_outputs({{"a", "1"}, {"b", "two\nlines"}}));
+  auto parsed = core::parse_output_file(file.read());
+  REQUIRE(parsed);
+  REQUIRE(parsed->size() == 3);
+  CHECK((*parsed)[2].first == "wf-outputs");
+  CHECK((*parsed)[2].second == R"({"a":"1","b":"two\nlines"})");
 }
 
 }  // namespace
