@@ -44,6 +44,10 @@ steps:
       echo "::wf-failure-class::lock"
       exit 1
   broken:
+    run: |
+      echo "::wf-failure-class::permanent"
+      exit 3
+  plain:
     run: exit 3
   slow:
     timeout: 1s
@@ -123,7 +127,7 @@ TEST_CASE("step: a need that did not succeed skips the step (exit 0, wf-outcome 
   }
 }
 
-TEST_CASE("step: a false if: skips the step; a true one runs it", "[e2e][step]") {
+TEST_CASE("step: a false if: skips the step, a true one runs it", "[e2e][step]") {
   TempDir dir;
   dir.write("wf.yaml", kFlow);
   auto quiet = wf_step(dir, {}, "when-loud");
@@ -135,7 +139,7 @@ TEST_CASE("step: a false if: skips the step; a true one runs it", "[e2e][step]")
   CHECK_THAT(loud.r.out, Contains("loud"));
 }
 
-TEST_CASE("step: failure() sees a failed need; continue-on-error is the caller's", "[e2e][step]") {
+TEST_CASE("step: failure() sees a failed need", "[e2e][step]") {
   TempDir dir;
   dir.write("wf.yaml", kFlow);
   auto ok = wf_step(dir, {"--need-outcome", "broken=success"}, "after-failure");
@@ -150,7 +154,7 @@ TEST_CASE("step: failure() sees a failed need; continue-on-error is the caller's
 TEST_CASE("step: the exit code says the failure class", "[e2e][step]") {
   TempDir dir;
   dir.write("wf.yaml", kFlow);
-  std::vector<std::pair<std::string, int>> cases{{"broken", 1}, {"transient", 75}, {"rate", 76}, {"locked", 77}};
+  std::vector<std::pair<std::string, int>> cases{{"broken", 1}, {"plain", 75}, {"transient", 75}, {"rate", 76}, {"locked", 77}};
   for (const auto& [id, code] : cases) {
     auto s = wf_step(dir, {}, id);
     INFO(id << "\n" << s.r.out << s.r.err);

@@ -43,12 +43,12 @@ const core::Value& named(const core::Value& arr, const std::string& name) {
   return null;
 }
 
-const char* kInputs = R"(name: Deploy_Test
+const char* kInputs = R"yaml(name: Deploy_Test
 inputs:
   smoke: { type: boolean, default: true }
   env: { type: choice, options: [Prod, staging], default: staging }
   who: { default: me }
-)";
+)yaml";
 
 }  // namespace
 
@@ -61,17 +61,18 @@ TEST_CASE("argo: names are lower case, '_' mapped, stable, and never collide", "
   CHECK(a == argo::k8s_name("Build"));
   CHECK(a != argo::k8s_name("BUILD"));
   CHECK(b != "build-");
-  CHECK(argo::k8s_name("_x")[0] == 's');
+  CHECK(argo::k8s_name("_x").rfind("x-", 0) == 0);
+  CHECK(argo::k8s_name("_x") != argo::k8s_name("x_"));
   CHECK(argo::k8s_name("main") != "main");
   CHECK(argo::k8s_name(std::string(100, 'A')).size() <= 63);
 }
 
-TEST_CASE("argo: needs become depends on success; continue-on-error needs also on failure", "[argo]") {
-  std::string yaml = std::string(kInputs) + R"(steps:
+TEST_CASE("argo: needs become depends on success, continue-on-error needs also on failure", "[argo]") {
+  std::string yaml = std::string(kInputs) + R"yaml(steps:
   a: { run: x }
   b: { run: x, continue-on-error: true }
   c: { needs: [a, b], run: x }
-)";
+)yaml";
   auto g = gate(yaml, "c");
   CHECK(g.exact);
   CHECK(g.depends == "a.Succeeded && (b.Succeeded || b.Failed)");
@@ -80,12 +81,12 @@ TEST_CASE("argo: needs become depends on success; continue-on-error needs also o
 }
 
 TEST_CASE("argo: boolean and choice inputs map to when", "[argo]") {
-  std::string yaml = std::string(kInputs) + R"(steps:
+  std::string yaml = std::string(kInputs) + R"yaml(steps:
   a: { run: x }
   b: { needs: [a], if: "${{ inputs.smoke }}", run: x }
   c: { if: "!inputs.smoke && inputs.env == 'prod'", run: x }
   d: { if: "inputs.smoke == false || 'STAGING' != inputs.env", run: x }
-)";
+)yaml";
   auto b = gate(yaml, "b");
   CHECK(b.exact);
   CHECK(b.depends == "a.Succeeded");
@@ -100,14 +101,14 @@ TEST_CASE("argo: boolean and choice inputs map to when", "[argo]") {
 }
 
 TEST_CASE("argo: free text, outputs and functions are left to wf step", "[argo]") {
-  std::string yaml = std::string(kInputs) + R"(steps:
+  std::string yaml = std::string(kInputs) + R"yaml(steps:
   a: { run: x }
   b: { needs: [a], if: "inputs.who == 'me'", run: x }
   c: { needs: [a], if: "steps.a.outputs.x == 'y'", run: x }
   d: { needs: [a], if: "contains(inputs.who, 'm')", run: x }
   e: { needs: [a], if: "cancelled()", run: x }
   f: { needs: [a], if: "always() || inputs.smoke", run: x }
-)";
+)yaml";
   for (const char* id : {"b", "c", "d"}) {
     auto g = gate(yaml, id);
     INFO(id);
@@ -124,13 +125,13 @@ TEST_CASE("argo: free text, outputs and functions are left to wf step", "[argo]"
 }
 
 TEST_CASE("argo: always() and failure() map to depends over results", "[argo]") {
-  std::string yaml = std::string(kInputs) + R"(steps:
+  std::string yaml = std::string(kInputs) + R"yaml(steps:
   a: { run: x }
   b: { needs: [a], run: x, continue-on-error: true }
   c: { needs: [b], if: "always()", run: x }
   d: { needs: [b], if: "failure()", run: x }
   e: { needs: [b], if: "always() && inputs.smoke", run: x }
-)";
+)yaml";
   auto c = gate(yaml, "c");
   CHECK(c.exact);
   CHECK(c.depends == "(b.Succeeded || b.Failed || b.Errored || b.Skipped || b.Omitted)");
@@ -143,7 +144,7 @@ TEST_CASE("argo: always() and failure() map to depends over results", "[argo]") 
 }
 
 TEST_CASE("argo: the workflow, its parameters, templates and the task command", "[argo]") {
-  auto wf = load_ok(std::string(kInputs) + R"(secrets:
+  auto wf = load_ok(std::string(kInputs) + R"yaml(secrets:
   gh: { env: GITHUB_TOKEN }
   key: { file: ~/.config/key, required: false }
 outputs:
@@ -157,7 +158,7 @@ steps:
     needs: [Make_It]
     continue-on-error: true
     run: echo "${{ steps.Make_It.outputs.greeting }}"
-)");
+)yaml");
   wf.file = "dir/deploy.yaml";
   argo::ExportOptions opt;
   opt.image = "reg/wf:1";
@@ -213,12 +214,12 @@ steps:
 }
 
 TEST_CASE("argo: what cannot be mapped is named in the notes", "[argo]") {
-  auto wf = load_ok(std::string(kInputs) + R"(outputs:
+  auto wf = load_ok(std::string(kInputs) + R"yaml(outputs:
   both: "${{ steps.a.outputs.x }}-${{ steps.a.outputs.y }}"
 steps:
   a: { run: x, timeout-total: 5m }
   b: { needs: [a], if: "inputs.who == 'me'", run: x }
-)");
+)yaml");
   auto ex = argo::export_workflow(wf, {});
   std::string all;
   for (const auto& n : ex.notes) all += n + "\n";
