@@ -115,9 +115,11 @@ Value retry_strategy(const model::RetryPolicy& r) {
     expression = "asInt(lastRetry.exitCode) in [" + core::join(codes, ", ") + "]";
   }
   Obj backoff{{"duration", go_duration(r.backoff.delay)},
-              {"factor", static_cast<int>(std::ceil(std::max(1.0, r.backoff.factor)))}};
+              {"factor", std::to_string(static_cast<int>(std::ceil(std::max(1.0, r.backoff.factor))))}};
   if (r.backoff.max_delay) backoff.emplace_back("cap", go_duration(*r.backoff.max_delay));
-  return Value(Obj{{"limit", r.limit},
+  // IntOrString fields are written as strings: Argo's JSON Schema types
+  // them `string`, its CRD takes both.
+  return Value(Obj{{"limit", std::to_string(r.limit)},
                    {"retryPolicy", "Always"},
                    {"backoff", Value(std::move(backoff))},
                    {"expression", expression}});
@@ -239,7 +241,7 @@ Value container_template(const Context& cx, size_t index, TaskArgs& a) {
   if (step.retry.limit > 0) t.emplace_back("retryStrategy", retry_strategy(step.retry));
   if (step.timeout)
     t.emplace_back("activeDeadlineSeconds",
-                   static_cast<int>((step.timeout->count() + 999) / 1000) + kDeadlineSlackSeconds);
+                   std::to_string((step.timeout->count() + 999) / 1000 + kDeadlineSlackSeconds));
   if (step.timeout_total) cx.notes.push_back(step.id + ": timeout-total is not exported (Argo has no per-task total)");
   t.emplace_back("container", Value(std::move(container)));
   return Value(std::move(t));

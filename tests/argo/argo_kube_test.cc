@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <thread>
 
 #include "tests/fixtures/kube/kube_cluster.h"
 #include "tests/support/command.h"
@@ -25,10 +26,15 @@ KubeCluster& cluster_with_crd(const std::string& cache) {
     auto c = k.kubectl({"create", "--validate=false", "-f", kSource + "/tests/data/argo/argo-workflow-crd.json"}, cache);
     INFO(c.out << c.err);
     REQUIRE((c.exit_code == 0 || c.err.find("AlreadyExists") != std::string::npos));
-    auto w = k.kubectl({"wait", "--for", "condition=established", "--timeout=60s",
-                        "crd/workflows.argoproj.io"}, cache, 90);
-    INFO(w.out << w.err);
-    REQUIRE(w.exit_code == 0);
+    // Right after create the CRD has no conditions yet (kubectl wait fails
+    // on that): poll until Established.
+    std::string status;
+    for (int i = 0; i < 300 && status != "True"; ++i) {
+      if (i) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      status = k.kubectl({"get", "crd/workflows.argoproj.io", "-o",
+                          "jsonpath={.status.conditions[?(@.type==\"Established\")].status}"}, cache).out;
+    }
+    REQUIRE(status == "True");
     created = true;
   }
   return k;
@@ -55,8 +61,20 @@ TEST_CASE("argo kube: the exports of examples/ and workflows/ pass the apiserver
     auto ex = run_wf({"export", "argo", f, "--image", "wf:test", "--namespace", "default"});
     INFO(f << "\n" << ex.err);
     REQUIRE(ex.exit_code == 0);
-    std::string out = dir.write(fs::path(f).stem().string() + ".argo.yaml", ex.out);
-    auto c = k.kubectl({"create", "--dry-run=server", "-f", out}, cache);
+    // This kube-apiserver 1.20 reads an empty string in a custom resource as
+    // null and refuses it for a `type: string` field (the CRD itself had its
+    // `default: ""` removed for the same reason, tests/data/argo/README.md);
+    // servers of Argo's supported versions accept it. So the export as is may
+    // fail here only with that complaint, and with every "" replaced it must pass.
+    std::string stem = fs::path(f).stem().string();
+    auto as_is = k.kubectl({"create", "--dry-run=server", "-f", dir.write(stem + ".argo.yaml", ex.out)}, cache);
+    for (const auto& line : split_lines(as_is.err)) {
+      INFO(line);
+      if (line.find("Invalid value") != std::string::npos) CHECK_THAT(line, Contains("Invalid value: \"null\""));
+    }
+    std::string text = ex.out;
+    for (size_t at; (at = text.find(": \"\"\n")) != std::string::npos;) text.replace(at, 5, ": \"-\"\n");
+    auto c = k.kubectl({"create", "--dry-run=server", "-f", dir.write(stem + ".nonempty.yaml", text)}, cache);
     INFO(c.out << c.err);
     CHECK(c.exit_code == 0);
     CHECK_THAT(c.out, Contains("workflow.argoproj.io/"));

@@ -184,12 +184,12 @@ steps:
   CHECK(get(get(use, "continueOn"), "failed").as_bool());
 
   const auto& mt = named(templates, make);
-  CHECK(get(mt, "activeDeadlineSeconds").as_number() == 120);
+  CHECK(get(mt, "activeDeadlineSeconds").as_string() == "120");
   const auto& retry = get(mt, "retryStrategy");
-  CHECK(get(retry, "limit").as_number() == 2);
+  CHECK(get(retry, "limit").as_string() == "2");
   CHECK(get(retry, "expression").as_string() == "asInt(lastRetry.exitCode) in [75, 77]");
   CHECK(get(get(retry, "backoff"), "duration").as_string() == "10s");
-  CHECK(get(get(retry, "backoff"), "factor").as_number() == 2);
+  CHECK(get(get(retry, "backoff"), "factor").as_string() == "2");
   CHECK(get(get(retry, "backoff"), "cap").as_string() == "120s");
   const auto& outputs = get(get(mt, "outputs"), "parameters");
   CHECK(get(get(named(outputs, "greeting"), "valueFrom"), "path").as_string() == "/tmp/wf-outputs/greeting");
