@@ -265,6 +265,33 @@ std::optional<std::pair<std::string, std::string>> output_source(const model::Wo
   return std::make_pair(s->id, refs[0].path[3]);
 }
 
+// Notes in cx.exported the outputs that steps or the workflow's outputs:
+// read; returns the entrypoint's output parameters.
+Value exported_outputs(Context& cx) {
+  const model::Workflow& wf = cx.wf;
+  for (const auto& s : wf.steps) {
+    Reads r = reads_of(s);
+    for (const auto& [id, names] : r.outputs)
+      if (const model::Step* src = step_named(wf, id)) cx.exported[src->id].insert(names.begin(), names.end());
+    for (const auto& id : r.whole)
+      cx.notes.push_back(s.id + ": reads steps." + id + " as a whole: only the outputs named elsewhere reach it in Argo");
+    if (s.reads_all_steps)
+      cx.notes.push_back(s.id + ": reads `steps` as a whole: only the outputs named elsewhere reach it in Argo");
+  }
+  Arr main_outputs;
+  for (const auto& [oname, p] : wf.outputs) {
+    auto src = output_source(wf, p);
+    if (!src) {
+      cx.notes.push_back("outputs." + oname + ": not exported (only `${{ steps.S.outputs.O }}` maps to Argo)");
+      continue;
+    }
+    cx.exported[src->first].insert(src->second);
+    std::string ref = "{{tasks." + k8s_name(src->first) + ".outputs.parameters." + src->second + "}}";
+    main_outputs.push_back(Value(Obj{{"name", oname}, {"valueFrom", Value(Obj{{"parameter", ref}})}}));
+  }
+  return Value(std::move(main_outputs));
+}
+
 }  // namespace
 
 std::string k8s_name(std::string_view id) {
@@ -292,29 +319,7 @@ Export export_workflow(const model::Workflow& wf, const ExportOptions& opt) {
   std::string name = k8s_name(wf.name.empty() ? fs::path(wf.file).stem().string() : wf.name);
   Context cx{wf, opt, fs::path(wf.file).filename().string(),
              opt.secret_name.empty() ? name + "-secrets" : opt.secret_name, {}, ex.notes};
-  // Outputs other steps (or the workflow's outputs:) read.
-  for (const auto& s : wf.steps) {
-    Reads r = reads_of(s);
-    for (const auto& [id, names] : r.outputs)
-      if (const model::Step* src = step_named(wf, id)) cx.exported[src->id].insert(names.begin(), names.end());
-    for (const auto& id : r.whole)
-      ex.notes.push_back(s.id + ": reads steps." + id + " as a whole: only the outputs named elsewhere reach it in Argo");
-    if (s.reads_all_steps)
-      ex.notes.push_back(s.id + ": reads `steps` as a whole: only the outputs named elsewhere reach it in Argo");
-  }
-  Arr main_outputs;
-  for (const auto& [oname, p] : wf.outputs) {
-    auto src = output_source(wf, p);
-    if (!src) {
-      ex.notes.push_back("outputs." + oname + ": not exported (only `${{ steps.S.outputs.O }}` maps to Argo)");
-      continue;
-    }
-    cx.exported[src->first].insert(src->second);
-    main_outputs.push_back(Value(Obj{
-        {"name", oname},
-        {"valueFrom", Value(Obj{{"parameter", "{{tasks." + k8s_name(src->first) + ".outputs.parameters." + src->second + "}}"}})}}));
-  }
-
+  Value main_outputs = exported_outputs(cx);
   Arr tasks, templates;
   for (size_t i = 0; i < wf.steps.size(); ++i) {
     const model::Step& s = wf.steps[i];
@@ -330,7 +335,7 @@ Export export_workflow(const model::Workflow& wf, const ExportOptions& opt) {
     templates.push_back(container_template(cx, i, a));
   }
   Obj main{{"name", "main"}};
-  if (!main_outputs.empty()) main.emplace_back("outputs", Value(Obj{{"parameters", Value(std::move(main_outputs))}}));
+  if (!main_outputs.as_array().empty()) main.emplace_back("outputs", Value(Obj{{"parameters", main_outputs}}));
   main.emplace_back("dag", Value(Obj{{"tasks", Value(std::move(tasks))}}));
   templates.insert(templates.begin(), Value(std::move(main)));
 
