@@ -46,6 +46,34 @@ struct PlanArgs {
 };
 int cmd_plan(const Env& env, const PlanArgs& args);
 
+/// `wf step FILE ID` (docs/argo.md): exit 0 success or skipped, 1
+/// permanent, 75 transient, 76 rate-limited, 77 lock, 124 timeout, 130
+/// cancelled, 2 usage or validation error.
+struct StepArgs {
+  std::string file;
+  std::string step;
+  std::vector<std::string> inputs;         // k=v
+  std::vector<std::string> need_outputs;   // STEP.OUTPUT=VALUE
+  std::vector<std::string> need_outcomes;  // STEP=OUTCOME
+  std::string needs_json;
+  std::string outputs_dir;
+  std::string run_id;
+  std::string state_dir;
+};
+int cmd_step(const Env& env, const StepArgs& args);
+
+/// `wf export argo FILE`: a ConfigMap and an Argo Workflow on `out`.
+struct ExportArgs {
+  std::string file;
+  std::string image = "wf:latest";
+  std::string namespace_;
+  std::string secret_name;
+  std::string workdir = "/work";
+  std::string state_claim;
+  std::vector<std::string> inputs;         // k=v
+};
+int cmd_export_argo(const Env& env, const ExportArgs& args);
+
 struct StepsArgs { std::string type; };
 int cmd_steps(const Env& env, const StepsArgs& args);
 

@@ -101,6 +101,50 @@ void add_plan(CLI::App& app, const wf::cli::Env& env, wf::cli::PlanArgs& plan, i
   c->callback([&] { code = wf::cli::cmd_plan(env, plan); });
 }
 
+void add_step(CLI::App& app, const wf::cli::Env& env, wf::cli::StepArgs& step, int& code) {
+  auto* c = app.add_subcommand("step", "Run one step alone, once, as an Argo task does");
+  c->add_option("FILE", step.file, "Workflow file")->required();
+  c->add_option("ID", step.step, "The step's id")->required();
+  c->add_option("-i,--input", step.inputs, "An input as NAME=VALUE (repeatable)");
+  c->add_option("--need", step.need_outputs, "An output of a need as STEP.OUTPUT=VALUE (repeatable)");
+  c->add_option("--need-outcome", step.need_outcomes,
+                "How a need ended, STEP=success|failure|skipped|cancelled or an Argo phase (repeatable)");
+  c->add_option("--needs-json", step.needs_json, "Needs as {\"STEP\": {\"outcome\": ..., \"outputs\": {...}}}");
+  c->add_option("--outputs-dir", step.outputs_dir, "Write one file per output, and wf-outcome, here");
+  c->add_option("--run-id", step.run_id,
+                "The run's id: keep it across retries of the step so idempotency records are found again");
+  c->add_option("--state-dir", step.state_dir, "Where runs are recorded (default: .wf beside the workflow)");
+  c->footer(
+      "\nOne attempt (retries are the caller's), under the step's timeout; its if: is evaluated against\n"
+      "the needs given (a need not named counts as succeeded). Logs go to stdout, secrets masked.\n"
+      "Exit codes: 0 success or skipped, 1 permanent failure, 75 transient, 76 rate-limited, 77 lock,\n"
+      "124 timeout, 130 cancelled, 2 usage or validation error. See docs/argo.md.\n"
+      "\nExample:\n"
+      "  wf step deploy.yaml network --need render.manifest=build/net.yaml --need-outcome bootstrap=success \\\n"
+      "    --outputs-dir /tmp/out --run-id \"$RUN\"");
+  c->callback([&] { code = wf::cli::cmd_step(env, step); });
+}
+
+void add_export(CLI::App& app, const wf::cli::Env& env, wf::cli::ExportArgs& exp, int& code) {
+  auto* c = app.add_subcommand("export", "Compile the workflow for another engine");
+  c->require_subcommand(1);
+  auto* a = c->add_subcommand("argo", "Print a ConfigMap and an Argo Workflow with one DAG task per step");
+  a->add_option("FILE", exp.file, "Workflow file")->required();
+  a->add_option("--image", exp.image, "The image every task runs (wf and the tools)")->capture_default_str();
+  a->add_option("--namespace", exp.namespace_, "metadata.namespace of both objects");
+  a->add_option("--secret-name", exp.secret_name, "The Secret holding the secrets (default: <name>-secrets)");
+  a->add_option("--workdir", exp.workdir, "Where steps run in the image; the file is mounted there")
+      ->capture_default_str();
+  a->add_option("--state-claim", exp.state_claim,
+                "A PersistentVolumeClaim for wf's state, so retried pods find earlier attempts' records");
+  a->add_option("-i,--input", exp.inputs, "A parameter's default as NAME=VALUE (repeatable)");
+  a->footer(
+      "\nSteps whose if: cannot be expressed exactly in Argo are named on stderr: their tasks run and\n"
+      "wf step decides. See docs/argo.md for what maps.\n"
+      "\nExample:\n  wf export argo deploy.yaml --image registry/wf-deploy:1 | kubectl create -f -");
+  a->callback([&] { code = wf::cli::cmd_export_argo(env, exp); });
+}
+
 void add_steps(CLI::App& app, const wf::cli::Env& env, wf::cli::StepsArgs& steps, int& code) {
   auto* c = app.add_subcommand("steps", "List step types, or document one type's parameters");
   c->add_option("TYPE", steps.type, "A step type");
@@ -152,10 +196,14 @@ int run_cli(int argc, char** argv) {
   wf::cli::PlanArgs plan;
   wf::cli::StepsArgs steps;
   wf::cli::EvalArgs eval;
+  wf::cli::StepArgs step;
+  wf::cli::ExportArgs exp;
   add_run(app, env, run, code);
   add_validate(app, env, validate, code);
   add_graph(app, env, graph, code);
   add_plan(app, env, plan, code);
+  add_step(app, env, step, code);
+  add_export(app, env, exp, code);
   add_steps(app, env, steps, code);
   add_schema(app, env, code);
   add_eval(app, env, eval, code);

@@ -79,6 +79,9 @@ class Expression {
   const std::vector<Reference>& references() const { return references_; }
   /// True if it calls success(), failure(), always() or cancelled().
   bool uses_status_function() const { return uses_status_; }
+  /// The syntax tree (runner/expr/node.h), for translators such as
+  /// `wf export argo`; null for an empty expression. Owned by this.
+  const Node* root() const { return root_.get(); }
 
   /// Fails (stage kEvaluation) on a bad format() string, invalid JSON for
   /// fromJSON(), a non-boolean case() predicate, an unreadable hashFiles()

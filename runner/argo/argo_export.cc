@@ -1,0 +1,374 @@
+// The ConfigMap and the Workflow of `wf export argo` (docs/argo.md).
+
+#include "runner/argo/argo_export.h"
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "runner/core/duration.h"
+#include "runner/core/hash.h"
+#include "runner/core/json.h"
+#include "runner/core/strings.h"
+#include "runner/graph/dag.h"
+
+namespace wf::argo {
+
+namespace fs = std::filesystem;
+using core::Value;
+using Obj = Value::Object;
+using Arr = Value::Array;
+
+namespace {
+
+constexpr const char* kOutputsDir = "/tmp/wf-outputs";
+constexpr const char* kStateDir = "/wf-state";
+constexpr int kDeadlineSlackSeconds = 30;
+
+// Exit codes of `wf step` by failure class (docs/argo.md).
+int exit_code_of(core::FailureClass c) {
+  switch (c) {
+    case core::FailureClass::kTransient: return 75;
+    case core::FailureClass::kRateLimited: return 76;
+    case core::FailureClass::kLock: return 77;
+    case core::FailureClass::kTimeout: return 124;
+    case core::FailureClass::kCancelled: return 130;
+    default: return 1;
+  }
+}
+
+// What each step's expressions read of other steps: outputs by name, and
+// the steps read whole (all outputs, not known before the run).
+struct Reads {
+  std::map<std::string, std::set<std::string>> outputs;  // step id -> names
+  std::set<std::string> whole;
+};
+
+void note_ref(const expr::Reference& r, Reads& reads) {
+  if (r.path.size() < 2 || !core::iequals(r.path[0], "steps")) return;
+  if (r.path.size() >= 4 && core::iequals(r.path[2], "outputs")) reads.outputs[r.path[1]].insert(r.path[3]);
+  else if (r.path.size() == 2 || (r.path.size() == 3 && core::iequals(r.path[2], "outputs"))) reads.whole.insert(r.path[1]);
+}
+
+void note_params(const std::vector<std::pair<std::string, model::Param>>& params, Reads& reads) {
+  for (const auto& [k, p] : params)
+    for (const auto& [path, t] : p.templates)
+      for (const auto& r : t.references()) note_ref(r, reads);
+}
+
+Reads reads_of(const model::Step& s) {
+  Reads reads;
+  note_params(s.with, reads);
+  note_params(s.env, reads);
+  if (s.if_)
+    for (const auto& r : s.if_->references()) note_ref(r, reads);
+  return reads;
+}
+
+// The id's real step (steps.X is matched without case in expressions).
+const model::Step* step_named(const model::Workflow& wf, const std::string& id) {
+  for (const auto& s : wf.steps)
+    if (core::iequals(s.id, id)) return &s;
+  return nullptr;
+}
+
+std::string go_duration(core::Millis d) {
+  long long ms = d.count();
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+std::string param_text(const Value& v) {
+  if (v.is_string()) return v.as_string();
+  if (v.is_bool()) return v.as_bool() ? "true" : "false";
+  if (v.is_null()) return "";
+  return expr::to_string(v);
+}
+
+Value parameters(const model::Workflow& wf, const Value& inputs) {
+  Arr out;
+  for (const auto& in : wf.inputs) {
+    Obj p{{"name", in.name}};
+    for (const auto& [k, v] : inputs.is_object() ? inputs.as_object() : Obj{})
+      if (k == in.name && !v.is_null()) p.emplace_back("value", param_text(v));
+    if (!in.description.empty()) p.emplace_back("description", in.description);
+    Arr e;
+    if (in.type == "boolean") e = {Value("true"), Value("false")};
+    for (const auto& o : in.options) e.push_back(Value(o));
+    if (!e.empty()) p.emplace_back("enum", Value(std::move(e)));
+    out.push_back(Value(std::move(p)));
+  }
+  return Value(std::move(out));
+}
+
+Value retry_strategy(const model::RetryPolicy& r) {
+  std::string expression;
+  if (r.when_any_failure) {
+    expression = "asInt(lastRetry.exitCode) != 0";
+  } else {
+    std::vector<std::string> codes;
+    for (auto c : {core::FailureClass::kPermanent, core::FailureClass::kTransient, core::FailureClass::kRateLimited,
+                   core::FailureClass::kLock, core::FailureClass::kTimeout, core::FailureClass::kCancelled})
+      if (r.retries(c)) codes.push_back(std::to_string(exit_code_of(c)));
+    expression = "asInt(lastRetry.exitCode) in [" + core::join(codes, ", ") + "]";
+  }
+  Obj backoff{{"duration", go_duration(r.backoff.delay)},
+              {"factor", std::to_string(static_cast<int>(std::ceil(std::max(1.0, r.backoff.factor))))}};
+  if (r.backoff.max_delay) backoff.emplace_back("cap", go_duration(*r.backoff.max_delay));
+  // IntOrString fields are written as strings: Argo's JSON Schema types
+  // them `string`, its CRD takes both.
+  return Value(Obj{{"limit", std::to_string(r.limit)},
+                   {"retryPolicy", "Always"},
+                   {"backoff", Value(std::move(backoff))},
+                   {"expression", expression}});
+}
+
+std::string expand_home(const std::string& path, const std::string& workdir) {
+  if (path.rfind("~/", 0) == 0) return "/root/" + path.substr(2);
+  if (!path.empty() && path[0] == '/') return path;
+  return (fs::path(workdir) / path).lexically_normal().string();
+}
+
+struct Context {
+  const model::Workflow& wf;
+  const ExportOptions& opt;
+  std::string file_name;
+  std::string secret_name;
+  std::map<std::string, std::set<std::string>> exported;  // step id -> outputs others read
+  std::vector<std::string>& notes;
+};
+
+// env from the Secret, and mounts for file secrets.
+void secrets_of(const Context& cx, Arr& env, Arr& mounts) {
+  for (const auto& s : cx.wf.secrets) {
+    Obj ref{{"name", cx.secret_name}, {"key", s.name}};
+    if (!s.required) ref.emplace_back("optional", true);
+    if (s.env) {
+      env.push_back(Value(Obj{{"name", *s.env}, {"valueFrom", Value(Obj{{"secretKeyRef", Value(std::move(ref))}})}}));
+    } else if (s.file) {
+      mounts.push_back(Value(Obj{{"name", "wf-secrets"},
+                                 {"mountPath", expand_home(*s.file, cx.opt.workdir)},
+                                 {"subPath", s.name},
+                                 {"readOnly", true}}));
+    }
+  }
+}
+
+struct TaskArgs {
+  Arr cli;          // wf step arguments
+  Arr task_params;  // the DAG task's arguments.parameters
+  Arr inputs;       // the template's inputs.parameters
+};
+
+void add_need_param(TaskArgs& a, const std::string& name, const std::string& value, const std::string& flag,
+                    const std::string& prefix) {
+  a.task_params.push_back(Value(Obj{{"name", name}, {"value", value}}));
+  a.inputs.push_back(Value(Obj{{"name", name}}));
+  a.cli.push_back(Value(flag));
+  a.cli.push_back(Value(prefix + "{{inputs.parameters." + name + "}}"));
+}
+
+TaskArgs task_args(const Context& cx, size_t index, bool status_step) {
+  const model::Step& step = cx.wf.steps[index];
+  TaskArgs a;
+  a.cli.push_back(Value("step"));
+  a.cli.push_back(Value((fs::path(cx.opt.workdir) / cx.file_name).string()));
+  a.cli.push_back(Value(step.id));
+  for (const char* s : {"--run-id", "{{workflow.uid}}", "--outputs-dir", kOutputsDir}) a.cli.push_back(Value(s));
+  if (!cx.opt.state_claim.empty()) {
+    a.cli.push_back(Value("--state-dir"));
+    a.cli.push_back(Value(kStateDir));
+  }
+  for (const auto& in : cx.wf.inputs) {
+    a.cli.push_back(Value("-i"));
+    a.cli.push_back(Value(in.name + "={{workflow.parameters." + in.name + "}}"));
+  }
+  std::set<std::string> direct;
+  for (const auto& n : step.needs) direct.insert(n.id);
+  int i = 0;
+  Reads reads = reads_of(step);
+  for (size_t m : graph::transitive_needs(cx.wf, index)) {
+    const model::Step& need = cx.wf.steps[m];
+    std::string task = k8s_name(need.id);
+    // A direct need of a step without a status function has run (its
+    // depends says so): its own wf-outcome tells skipped from succeeded.
+    bool ran = direct.count(need.id) && !status_step;
+    std::string outcome = ran ? "{{tasks." + task + ".outputs.parameters.wf-outcome}}" : "{{tasks." + task + ".status}}";
+    add_need_param(a, "outcome-" + task, outcome, "--need-outcome", need.id + "=");
+    for (const auto& [id, names] : reads.outputs) {
+      if (!core::iequals(id, need.id)) continue;
+      for (const auto& o : names)
+        add_need_param(a, "need-" + std::to_string(i++), "{{tasks." + task + ".outputs.parameters." + o + "}}",
+                       "--need", need.id + "." + o + "=");
+    }
+  }
+  return a;
+}
+
+Value outputs_of(const Context& cx, const std::string& step_id) {
+  Arr params;
+  auto add = [&](const std::string& name) {
+    params.push_back(Value(Obj{{"name", name},
+                               {"valueFrom", Value(Obj{{"path", std::string(kOutputsDir) + "/" + name}, {"default", ""}})}}));
+  };
+  add("wf-outcome");
+  auto it = cx.exported.find(step_id);
+  if (it != cx.exported.end())
+    for (const auto& o : it->second) add(o);
+  return Value(Obj{{"parameters", Value(std::move(params))}});
+}
+
+Value container_template(const Context& cx, size_t index, TaskArgs& a) {
+  const model::Step& step = cx.wf.steps[index];
+  Arr env, mounts;
+  mounts.push_back(Value(Obj{{"name", "workflow"},
+                             {"mountPath", (fs::path(cx.opt.workdir) / cx.file_name).string()},
+                             {"subPath", cx.file_name},
+                             {"readOnly", true}}));
+  if (!cx.opt.state_claim.empty()) mounts.push_back(Value(Obj{{"name", "wf-state"}, {"mountPath", kStateDir}}));
+  secrets_of(cx, env, mounts);
+  Obj container{{"image", cx.opt.image},
+                {"command", Value(Arr{Value("wf")})},
+                {"args", Value(a.cli)},
+                {"workingDir", cx.opt.workdir}};
+  if (!env.empty()) container.emplace_back("env", Value(std::move(env)));
+  container.emplace_back("volumeMounts", Value(std::move(mounts)));
+  Obj t{{"name", k8s_name(step.id)}};
+  if (!a.inputs.empty()) t.emplace_back("inputs", Value(Obj{{"parameters", Value(a.inputs)}}));
+  t.emplace_back("outputs", outputs_of(cx, step.id));
+  if (step.retry.limit > 0) t.emplace_back("retryStrategy", retry_strategy(step.retry));
+  if (step.timeout)
+    t.emplace_back("activeDeadlineSeconds",
+                   std::to_string((step.timeout->count() + 999) / 1000 + kDeadlineSlackSeconds));
+  if (step.timeout_total) cx.notes.push_back(step.id + ": timeout-total is not exported (Argo has no per-task total)");
+  t.emplace_back("container", Value(std::move(container)));
+  return Value(std::move(t));
+}
+
+// A workflow output that is exactly `${{ steps.S.outputs.O }}`.
+std::optional<std::pair<std::string, std::string>> output_source(const model::Workflow& wf, const model::Param& p) {
+  auto it = p.templates.find("");
+  if (it == p.templates.end() || !it->second.is_single_expression()) return std::nullopt;
+  auto refs = it->second.references();
+  if (refs.size() != 1 || refs[0].path.size() != 4 || !core::iequals(refs[0].path[0], "steps") ||
+      !core::iequals(refs[0].path[2], "outputs"))
+    return std::nullopt;
+  const auto& parts = it->second.parts();
+  for (const auto& part : parts)
+    if (part.is_expression && core::trim(part.expression->text()) !=
+                                  refs[0].path[0] + "." + refs[0].path[1] + ".outputs." + refs[0].path[3])
+      return std::nullopt;
+  const model::Step* s = step_named(wf, refs[0].path[1]);
+  if (!s) return std::nullopt;
+  return std::make_pair(s->id, refs[0].path[3]);
+}
+
+// Notes in cx.exported the outputs that steps or the workflow's outputs:
+// read; returns the entrypoint's output parameters.
+Value exported_outputs(Context& cx) {
+  const model::Workflow& wf = cx.wf;
+  for (const auto& s : wf.steps) {
+    Reads r = reads_of(s);
+    for (const auto& [id, names] : r.outputs)
+      if (const model::Step* src = step_named(wf, id)) cx.exported[src->id].insert(names.begin(), names.end());
+    for (const auto& id : r.whole)
+      cx.notes.push_back(s.id + ": reads steps." + id + " as a whole: only the outputs named elsewhere reach it in Argo");
+    if (s.reads_all_steps)
+      cx.notes.push_back(s.id + ": reads `steps` as a whole: only the outputs named elsewhere reach it in Argo");
+  }
+  Arr main_outputs;
+  for (const auto& [oname, p] : wf.outputs) {
+    auto src = output_source(wf, p);
+    if (!src) {
+      cx.notes.push_back("outputs." + oname + ": not exported (only `${{ steps.S.outputs.O }}` maps to Argo)");
+      continue;
+    }
+    cx.exported[src->first].insert(src->second);
+    std::string ref = "{{tasks." + k8s_name(src->first) + ".outputs.parameters." + src->second + "}}";
+    main_outputs.push_back(Value(Obj{{"name", oname}, {"valueFrom", Value(Obj{{"parameter", ref}})}}));
+  }
+  return Value(std::move(main_outputs));
+}
+
+}  // namespace
+
+std::string k8s_name(std::string_view id) {
+  std::string out;
+  for (char c : id) {
+    if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') out += c;
+    else out += '-';
+  }
+  bool changed = out != id || out == "main" || out.empty() || out.size() > 63 || out.front() == '-' ||
+                 out.back() == '-';
+  if (!changed) return out;
+  core::Sha256 h;
+  h.update(id);
+  std::string suffix = core::Sha256::hex(h.finish()).substr(0, 6);
+  while (!out.empty() && out.front() == '-') out.erase(0, 1);
+  if (out.empty() || !(out[0] >= 'a' && out[0] <= 'z')) out = "s" + out;
+  if (out.size() > 63 - 7) out.resize(63 - 7);
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out + "-" + suffix;
+}
+
+Export export_workflow(const model::Workflow& wf, const ExportOptions& opt) {
+  Export ex;
+  std::string name = k8s_name(wf.name.empty() ? fs::path(wf.file).stem().string() : wf.name);
+  Context cx{wf, opt, fs::path(wf.file).filename().string(),
+             opt.secret_name.empty() ? name + "-secrets" : opt.secret_name, {}, ex.notes};
+  Value main_outputs = exported_outputs(cx);
+  Arr tasks, templates;
+  for (size_t i = 0; i < wf.steps.size(); ++i) {
+    const model::Step& s = wf.steps[i];
+    Gate g = map_gate(wf, i);
+    if (!g.exact) ex.notes.push_back(s.id + ": if: " + core::trim(s.if_->text()) + " is evaluated by wf step (" + g.why + ")");
+    TaskArgs a = task_args(cx, i, s.if_ && s.if_->uses_status_function());
+    Obj task{{"name", k8s_name(s.id)}, {"template", k8s_name(s.id)}};
+    if (!g.depends.empty()) task.emplace_back("depends", g.depends);
+    if (!g.when.empty()) task.emplace_back("when", g.when);
+    if (s.continue_on_error) task.emplace_back("continueOn", Value(Obj{{"failed", true}}));
+    if (!a.task_params.empty()) task.emplace_back("arguments", Value(Obj{{"parameters", Value(a.task_params)}}));
+    tasks.push_back(Value(std::move(task)));
+    templates.push_back(container_template(cx, i, a));
+  }
+  Obj main{{"name", "main"}};
+  if (!main_outputs.as_array().empty()) main.emplace_back("outputs", Value(Obj{{"parameters", main_outputs}}));
+  main.emplace_back("dag", Value(Obj{{"tasks", Value(std::move(tasks))}}));
+  templates.insert(templates.begin(), Value(std::move(main)));
+
+  Obj labels{{"app.kubernetes.io/managed-by", "wf"}, {"wf.dev/workflow", name}};
+  Obj cm_meta{{"name", name + "-wf"}};
+  Obj wf_meta{{"generateName", name + "-"}};
+  if (!opt.namespace_.empty()) {
+    cm_meta.emplace_back("namespace", opt.namespace_);
+    wf_meta.emplace_back("namespace", opt.namespace_);
+  }
+  cm_meta.emplace_back("labels", Value(labels));
+  wf_meta.emplace_back("labels", Value(labels));
+  ex.config_map = Value(Obj{{"apiVersion", "v1"},
+                            {"kind", "ConfigMap"},
+                            {"metadata", Value(std::move(cm_meta))},
+                            {"data", Value(Obj{{cx.file_name, opt.file_text}})}});
+  Arr volumes{Value(Obj{{"name", "workflow"}, {"configMap", Value(Obj{{"name", name + "-wf"}})}})};
+  bool file_secrets = false;
+  for (const auto& sd : wf.secrets) file_secrets = file_secrets || (!sd.env && sd.file);
+  if (file_secrets)
+    volumes.push_back(Value(Obj{{"name", "wf-secrets"}, {"secret", Value(Obj{{"secretName", cx.secret_name}})}}));
+  if (!opt.state_claim.empty())
+    volumes.push_back(
+        Value(Obj{{"name", "wf-state"}, {"persistentVolumeClaim", Value(Obj{{"claimName", opt.state_claim}})}}));
+  Obj spec{{"entrypoint", "main"}};
+  if (!wf.inputs.empty()) spec.emplace_back("arguments", Value(Obj{{"parameters", parameters(wf, opt.inputs)}}));
+  spec.emplace_back("volumes", Value(std::move(volumes)));
+  spec.emplace_back("templates", Value(std::move(templates)));
+  ex.workflow = Value(Obj{{"apiVersion", "argoproj.io/v1alpha1"},
+                          {"kind", "Workflow"},
+                          {"metadata", Value(std::move(wf_meta))},
+                          {"spec", Value(std::move(spec))}});
+  return ex;
+}
+
+}  // namespace wf::argo
