@@ -55,7 +55,7 @@ spec:
       tasks:
       - {name: produce, template: produce}
       - name: consume
-        depends: produce
+        dependencies: [produce]
         template: consume
         arguments: {parameters: [{name: value, value: "{{tasks.produce.outputs.parameters.greeting}}"}]}
       - {name: flaky, template: flaky}

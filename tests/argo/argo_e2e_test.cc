@@ -101,7 +101,8 @@ TEST_CASE("wf image: docker run of wf step on a mounted workflow writes its outp
   const std::string& image = shared_wf_image();
   TempDir dir;
   dir.write("argo-e2e.yaml", read_file(kWorkflow));
-  CommandResult r = engine.docker({"run", "--rm", "--network", "none", "-v", dir.path() + ":/work", image, "wf",
+  // wf step wants every secret of the file set, as wf run does.
+  CommandResult r = engine.docker({"run", "--rm", "--network", "none", "-e", "E2E_TOKEN=x", "-v", dir.path() + ":/work", image, "wf",
                                    "step", "/work/argo-e2e.yaml", "consume", "--need", "produce.value=41",
                                    "--outputs-dir", "/work/out"});
   INFO(r.out << r.err);

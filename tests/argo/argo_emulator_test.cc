@@ -46,7 +46,7 @@ TEST_CASE("argo emulator: a missing output file takes its default; without one t
 TEST_CASE("argo emulator: a failed dependency omits a task that depends on its bare name, down the chain", "[argo]") {
   auto wf = manifest(dag_workflow("      - {name: a, template: step}\n"
                                   "      - {name: b, template: step, depends: a}\n"
-                                  "      - {name: c, template: step, dependencies: [b]}\n"));
+                                  "      - {name: c, template: step, depends: b}\n"));
   FakeRunner runner;
   runner.tasks["a"] = [](const TaskRun&) { return FakeRunner::fail(1); };
   auto r = run_workflow(wf, runner);
@@ -59,7 +59,7 @@ TEST_CASE("argo emulator: a failed dependency omits a task that depends on its b
 
 TEST_CASE("argo emulator: continueOn failed lets bare-name dependents run and the DAG succeed", "[argo]") {
   auto wf = manifest(dag_workflow("      - {name: a, template: step, continueOn: {failed: true}}\n"
-                                  "      - {name: b, template: step, depends: a}\n"
+                                  "      - {name: b, template: step, dependencies: [a]}\n"
                                   "      - {name: leaf, template: step, continueOn: {failed: true}}\n"));
   FakeRunner runner;
   runner.tasks["a"] = [](const TaskRun&) { return FakeRunner::fail(3); };
@@ -245,6 +245,27 @@ TEST_CASE("argo emulator: the entrypoint's outputs come from its tasks when the 
   auto r = run_workflow(manifest(yaml), runner);
   CHECK(r.outputs == std::map<std::string, std::string>{{"final", "42"}});
   CHECK(result_json(r).find("\"final\": \"42\"") != std::string::npos);
+}
+
+TEST_CASE("argo emulator: Argo's DAG validation refuses continueOn and dependencies next to depends", "[argo]") {
+  FakeRunner runner;
+  auto mixed = emulate(manifest(dag_workflow("      - {name: a, template: step, continueOn: {failed: true}}\n"
+                                             "      - {name: b, template: step, depends: a.Failed}\n")),
+                       runner);
+  REQUIRE_FALSE(mixed.ok());
+  CHECK(mixed.error() ==
+        "templates.main cannot use 'continueOn' when using 'depends'. Instead use 'dep-task.Failed'/'dep-task.Errored'");
+  auto both = emulate(manifest(dag_workflow("      - {name: a, template: step}\n"
+                                            "      - {name: b, template: step, dependencies: [a]}\n"
+                                            "      - {name: c, template: step, depends: a}\n")),
+                      runner);
+  REQUIRE_FALSE(both.ok());
+  CHECK(both.error() == "templates.main cannot use both 'depends' and 'dependencies' in the same DAG template");
+  auto digit = emulate(manifest(dag_workflow("      - {name: a, template: step}\n"
+                                             "      - {name: 1b, template: step, dependencies: [a]}\n")),
+                       runner);
+  REQUIRE_FALSE(digit.ok());
+  CHECK(runner.runs.empty());
 }
 
 TEST_CASE("argo emulator: what it cannot run is refused by name", "[argo]") {
