@@ -59,8 +59,7 @@ TEST_CASE("argo e2e: wf run and the exported Workflow on the Argo emulator agree
   INFO(exported.err);
   REQUIRE(exported.exit_code == 0);
   auto wf = parse_manifest(exported.out);
-  INFO(exported.out);
-  REQUIRE(wf.ok());
+  if (!wf) FAIL("the export is not a manifest the emulator reads: " << wf.error() << "\n" << exported.out);
 
   TempDir claim;
   EmulatorOptions options;
@@ -71,7 +70,7 @@ TEST_CASE("argo e2e: wf run and the exported Workflow on the Argo emulator agree
   docker.docker_host = engine.host();
   DockerTaskRunner runner(docker);
   auto argo = emulate(*wf, runner, options);
-  REQUIRE(argo.ok());
+  if (!argo) FAIL("the emulator refused the export: " << argo.error());
   INFO(result_json(*argo));
   CHECK(phase_name(argo->phase) == std::string("Succeeded"));
 
