@@ -12,7 +12,7 @@
 using namespace wf::test;
 using namespace wf::test::argo;
 
-TEST_CASE("wf image: build-image.sh builds, without pulling, an image where wf runs; a second run builds nothing",
+TEST_CASE("wf image: build-image.sh builds, without pulling, an image where wf runs, and a second run builds nothing",
           "[argo][docker]") {
   DockerEngine& engine = DockerEngine::shared();
   ImageBuild first = build_wf_image(engine, "argo-test");

@@ -31,7 +31,7 @@ TEST_CASE("argo emulator: an output parameter flows into a dependent's arguments
   CHECK(r.order == std::vector<std::string>{"a", "b"});
 }
 
-TEST_CASE("argo emulator: a missing output file takes its default; without one the node errors", "[argo]") {
+TEST_CASE("argo emulator: a missing output file takes its default, without one the node errors", "[argo]") {
   auto wf = manifest(dag_workflow("      - {name: a, template: step}\n      - {name: n, template: nodefault}\n",
                                   "  - name: nodefault\n    container: {image: img}\n"
                                   "    outputs: {parameters: [{name: o, valueFrom: {path: /tmp/none}}]}\n"));
@@ -101,7 +101,7 @@ TEST_CASE("argo emulator: task names with dashes work in depends expressions", "
   CHECK(phase_of(r, "next") == "Succeeded");
 }
 
-TEST_CASE("argo emulator: when false skips a task; its outputs read as empty and bare dependents run", "[argo]") {
+TEST_CASE("argo emulator: when false skips a task, its outputs read as empty and bare dependents run", "[argo]") {
   std::string yaml = dag_workflow(
       "      - {name: a, template: step, when: '{{workflow.parameters.go}} == true'}\n"
       "      - {name: b, template: step, depends: a,"
@@ -186,7 +186,7 @@ TEST_CASE("argo emulator: an unresolvable task reference errors the task", "[arg
   CHECK(r.tasks.at("b").message == "Unable to resolve: {{tasks.a.outputs.parameters.nope}}");
 }
 
-TEST_CASE("argo emulator: env from a Secret reaches the pod; a missing Secret errors the node", "[argo]") {
+TEST_CASE("argo emulator: env from a Secret reaches the pod, a missing Secret errors the node", "[argo]") {
   std::string tmpl =
       "  - name: secretive\n    container:\n      image: img\n      env:\n"
       "      - {name: PLAIN, value: '{{workflow.name}}'}\n"

@@ -44,7 +44,7 @@ TEST_CASE("argo expr: an unknown name is an error, as expr compiles against its 
   CHECK(r.error().find("unknown name nosuch.Failed") != std::string::npos);
 }
 
-TEST_CASE("argo expr: lastRetry.exitCode is a string; asInt and in work on it", "[argo]") {
+TEST_CASE("argo expr: lastRetry.exitCode is a string, and asInt and in work on it", "[argo]") {
   ExprEnv env{{"lastRetry.exitCode", {std::string("75")}}, {"lastRetry.status", {std::string("Failed")}}};
   CHECK(expr_true("lastRetry.exitCode == '75'", env));
   CHECK_FALSE(expr_true("lastRetry.exitCode == 75", env));  // string vs int: not equal
