@@ -3,13 +3,15 @@
 # root: the Docker engine (docker.io: dockerd 20.10, containerd, and a docker
 # client), Debian's registry (docker-registry, distribution v2), a static
 # busybox for images built FROM scratch (nothing can be pulled here), and
-# htpasswd for a registry with basic auth. Idempotent: nothing is fetched when
+# htpasswd for a registry with basic auth, and debootstrap for the wf image's
+# base (scripts/build-image.sh). Idempotent: nothing is fetched when
 # all are present. The tests start their own dockerd and registries on private
 # sockets and loopback ports (tests/fixtures/docker): no system daemon is
 # started or needed.
 set -euo pipefail
 
-packages=(docker.io docker-registry busybox-static apache2-utils)
+# debootstrap: the base of the wf image (scripts/build-image.sh), for the Argo tests.
+packages=(docker.io docker-registry busybox-static apache2-utils debootstrap)
 
 # The package starts the system's docker and registry services; the tests
 # start their own, so those are not needed (left as the package set them).

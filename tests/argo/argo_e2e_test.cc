@@ -1,0 +1,111 @@
+// End to end: one workflow run by `wf run`, and exported by `wf export argo`
+// and run by the Argo emulator with each task a container of the wf image
+// (docs/argo.md). The outcomes and outputs of every step, and the
+// workflow's outputs, must agree. Label docker.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "tests/argo/wf_image.h"
+#include "tests/fixtures/argo/argo_emulator.h"
+#include "tests/fixtures/argo/docker_task_runner.h"
+
+using namespace wf::test;
+using namespace wf::test::argo;
+using json = nlohmann::json;
+
+namespace {
+
+const char* kWorkflow = WF_SOURCE_DIR "/tests/argo/data/argo-e2e.yaml";
+
+// wf's outcome of a task as the Argo run shows it: its phase, and the
+// wf-outcome wf step wrote (a task that ran may still have skipped itself).
+std::string outcome_in_argo(const TaskNode& node) {
+  switch (node.phase) {
+    case Phase::kSucceeded: {
+      auto it = node.outputs.find("wf-outcome");
+      return it == node.outputs.end() ? "success" : it->second;
+    }
+    case Phase::kSkipped:
+    case Phase::kOmitted: return "skipped";
+    default: return "failure";
+  }
+}
+
+json wf_run_report(const TempDir& dir) {
+  CommandResult r = run_wf_local({"run", "argo-e2e.yaml", "-i", "scratch=" + dir.path() + "/scratch"}, dir.path(),
+                                 {{"E2E_TOKEN", "let-me-in"}}, 120);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto runs = run_dirs(dir.path() + "/.wf");
+  REQUIRE_FALSE(runs.empty());
+  return json::parse(read_file(runs.back() + "/report.json"));
+}
+
+}  // namespace
+
+TEST_CASE("argo e2e: wf run and the exported Workflow on the Argo emulator agree", "[argo][docker]") {
+  DockerEngine& engine = DockerEngine::shared();
+  const std::string& image = shared_wf_image();
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() + "/scratch");
+  dir.write("argo-e2e.yaml", read_file(kWorkflow));
+
+  json report = wf_run_report(dir);
+
+  CommandResult exported = run_wf_local({"export", "argo", "argo-e2e.yaml", "--image", image, "--state-claim",
+                                         "e2e-state"}, dir.path());
+  INFO(exported.err);
+  REQUIRE(exported.exit_code == 0);
+  auto wf = parse_manifest(exported.out);
+  if (!wf) FAIL("the export is not a manifest the emulator reads: " << wf.error() << "\n" << exported.out);
+
+  TempDir claim;
+  EmulatorOptions options;
+  options.secrets["argo-e2e-secrets"]["token"] = "let-me-in";
+  options.claims["e2e-state"] = claim.path();
+  options.parameters["scratch"] = "/wf-state";
+  DockerTaskRunner::Options docker;
+  docker.docker_host = engine.host();
+  DockerTaskRunner runner(docker);
+  auto argo = emulate(*wf, runner, options);
+  if (!argo) FAIL("the emulator refused the export: " << argo.error());
+  INFO(result_json(*argo));
+  CHECK(phase_name(argo->phase) == std::string("Succeeded"));
+
+  for (const auto& step : report["steps"]) {
+    std::string id = step["id"];
+    INFO("step " << id);
+    REQUIRE(argo->tasks.count(id));
+    const TaskNode& node = argo->tasks.at(id);
+    CHECK(outcome_in_argo(node) == step.value("outcome", ""));
+    // Every output the export declares (those other steps read) has wf run's value.
+    const Template* tmpl = wf->find_template(id);
+    REQUIRE(tmpl);
+    for (const auto& out : tmpl->outputs) {
+      if (out.name == "wf-outcome" || node.phase != Phase::kSucceeded) continue;
+      std::string expected = step["outputs"].contains(out.name) ? step["outputs"][out.name].get<std::string>() : "";
+      CHECK(node.outputs.at(out.name) == expected);
+    }
+  }
+  CHECK(argo->tasks.at("flaky").attempts.size() == 2);
+  CHECK(argo->tasks.at("broken").exit_code == 75);  // wf step exits by class: a run step's failure is transient
+  CHECK(argo->outputs.at("summary") == report["outputs"]["summary"].get<std::string>());
+  CHECK(argo->outputs.at("summary") == "forty-two! skipped yes match failure");
+}
+
+TEST_CASE("wf image: docker run of wf step on a mounted workflow writes its outputs", "[argo][docker]") {
+  DockerEngine& engine = DockerEngine::shared();
+  const std::string& image = shared_wf_image();
+  TempDir dir;
+  dir.write("argo-e2e.yaml", read_file(kWorkflow));
+  // wf step wants every secret of the file set, as wf run does.
+  CommandResult r = engine.docker({"run", "--rm", "--network", "none", "-e", "E2E_TOKEN=x", "-v", dir.path() + ":/work", image, "wf",
+                                   "step", "/work/argo-e2e.yaml", "consume", "--need", "produce.value=41",
+                                   "--outputs-dir", "/work/out"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(read_file(dir.path() + "/out/got") == "41!");
+  CHECK(read_file(dir.path() + "/out/wf-outcome") == "success");
+}
