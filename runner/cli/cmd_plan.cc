@@ -1,5 +1,6 @@
 // `wf plan`: what a run would do, without running anything.
 
+#include <map>
 #include <ostream>
 #include <set>
 #include <sstream>
@@ -76,9 +77,11 @@ struct Planner {
       }
       if (spec && spec->script) {
         env.out << "        " << name << ": " << display(p.value, "        ") << "\n";
+        std::set<std::string> shown;  // each expression's value once, however often the script uses it
         for (const auto& [path, t] : p.templates)
           for (const auto& part : t.parts())
-            if (part.is_expression) print_expression_value(*part.expression);
+            if (part.is_expression && shown.insert(std::string(core::trim(part.expression->text()))).second)
+              print_expression_value(*part.expression);
         continue;
       }
       auto v = model::resolve_param(p, ctx, known_after());
@@ -169,22 +172,32 @@ struct Planner {
   }
 };
 
-// The previewer, with the real secrets; nullptr (and a note) when a secret
-// is missing: then no step is previewed.
+// The previewer, with the real secrets. A missing secret leaves out the
+// previews of the steps that read it; one that the workflow's env reads
+// reaches every step: then nullptr (and a note), no step is previewed.
 std::unique_ptr<PlanPreviewer> make_previewer(const Env& env, const model::Workflow& wf, const core::Value& inputs,
                                               core::SecretMasker& masker, const core::CancelToken& cancel) {
-  auto real_secrets = exec::load_secrets(wf);
-  if (!real_secrets) {
-    for (const auto& e : real_secrets.error()) env.err << "note: no previews: " << e << "\n";
-    return nullptr;
+  core::Value::Object secrets;
+  std::map<std::string, std::string> missing;
+  for (const auto& s : wf.secrets) {
+    auto value = exec::load_secret(s);
+    if (!value) missing.emplace(s.name, value.error());
+    if (value && *value) masker.add(**value);
+    secrets.emplace_back(s.name, core::Value(value && *value ? **value : std::string()));
   }
-  for (const auto& [k, v] : real_secrets->as_object()) masker.add(v.as_string());
-  auto values = exec::make_run_values(wf, inputs, *real_secrets, git_context(wf.dir), "plan");
+  for (const auto& [name, param] : wf.env) {
+    if (auto m = reads_missing_secret(param, missing)) {
+      env.err << "note: no previews: " << *m << " (the workflow's env reads it)\n";
+      return nullptr;
+    }
+  }
+  for (const auto& [name, message] : missing) env.err << "note: " << message << " (the steps that read it are not previewed)\n";
+  auto values = exec::make_run_values(wf, inputs, core::Value(std::move(secrets)), git_context(wf.dir), "plan");
   if (!values) {
     env.err << "note: no previews: " << masker.mask(values.error()) << "\n";
     return nullptr;
   }
-  return std::make_unique<PlanPreviewer>(env.registry, wf, std::move(*values), masker, cancel);
+  return std::make_unique<PlanPreviewer>(env.registry, wf, std::move(*values), masker, cancel, std::move(missing));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "runner/adapters/http_client.h"
 #include "runner/adapters/process_runner.h"
 #include "runner/cli/workflow_file.h"
+#include "runner/core/strings.h"
 #include "runner/exec/resolve_step.h"
 
 namespace wf::cli {
@@ -38,11 +39,38 @@ class BufferLog : public step_api::StepLog {
 
 }  // namespace
 
+std::optional<std::string> reads_missing_secret(const model::Param& param,
+                                                const std::map<std::string, std::string>& missing) {
+  for (const auto& [path, tmpl] : param.templates)
+    for (const auto& ref : tmpl.references())
+      if (ref.path.size() >= 2 && core::iequals(ref.path[0], "secrets"))
+        if (auto it = missing.find(ref.path[1]); it != missing.end()) return it->second;
+  return std::nullopt;
+}
+
+namespace {
+
+std::optional<std::string> step_reads_missing_secret(const model::Step& step,
+                                                     const std::map<std::string, std::string>& missing) {
+  if (missing.empty()) return std::nullopt;
+  for (const auto* params : {&step.with, &step.env})
+    for (const auto& [name, param] : *params)
+      if (auto m = reads_missing_secret(param, missing)) return m;
+  if (step.if_)
+    for (const auto& ref : step.if_->references())
+      if (ref.path.size() >= 2 && core::iequals(ref.path[0], "secrets"))
+        if (auto it = missing.find(ref.path[1]); it != missing.end()) return it->second;
+  return std::nullopt;
+}
+
+}  // namespace
+
 PlanPreviewer::PlanPreviewer(const step_api::Registry& registry, const model::Workflow& wf, exec::RunValues values,
-                             core::SecretMasker& masker, const core::CancelToken& cancel)
+                             core::SecretMasker& masker, const core::CancelToken& cancel,
+                             std::map<std::string, std::string> missing_secrets)
     : registry_(registry), wf_(wf), values_(std::move(values)), masker_(masker), cancel_(cancel),
       processes_(adapters::make_process_runner()), http_(adapters::make_http_client()),
-      git_(adapters::make_git_repo()) {
+      git_(adapters::make_git_repo()), missing_secrets_(std::move(missing_secrets)) {
   std::string tmpl = (fs::temp_directory_path() / "wf-plan-XXXXXX").string();
   if (mkdtemp(tmpl.data())) scratch_ = tmpl;
 }
@@ -56,6 +84,10 @@ PreviewOutcome PlanPreviewer::preview(const model::Step& step) {
   PreviewOutcome out;
   if (!step.step_refs.empty()) {
     out.note = "no preview: its inputs are known after " + step.step_refs.front().id + " runs";
+    return out;
+  }
+  if (auto missing = step_reads_missing_secret(step, missing_secrets_)) {
+    out.note = "no preview: " + *missing;
     return out;
   }
   const step_api::StepType* type = registry_.find(step.uses);

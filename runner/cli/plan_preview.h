@@ -2,6 +2,7 @@
 // `wf plan`'s previews: each step type's own view of what it would change
 // (terraform plan, kubectl diff, ...), for steps whose inputs are known.
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,8 +29,11 @@ class PlanPreviewer {
   /// `values` holds the real inputs and secrets; everything shown is masked
   /// with `masker`.
   /// Previews stop (their tools get SIGINT first) when `cancel` is cancelled.
+  /// `missing_secrets`: name -> why it has no value; a step that reads
+  /// one is not previewed (the others are).
   PlanPreviewer(const step_api::Registry& registry, const model::Workflow& wf, exec::RunValues values,
-                core::SecretMasker& masker, const core::CancelToken& cancel);
+                core::SecretMasker& masker, const core::CancelToken& cancel,
+                std::map<std::string, std::string> missing_secrets = {});
   ~PlanPreviewer();
 
   /// The step's preview; a step that reads other steps' outputs cannot be
@@ -46,6 +50,12 @@ class PlanPreviewer {
   std::unique_ptr<services::HttpClient> http_;
   std::unique_ptr<services::GitRepo> git_;
   std::string scratch_;
+  std::map<std::string, std::string> missing_secrets_;
 };
+
+/// The message of the first secret of `missing` that `param`'s expressions
+/// read; nullopt when they read none.
+std::optional<std::string> reads_missing_secret(const model::Param& param,
+                                                const std::map<std::string, std::string>& missing);
 
 }  // namespace wf::cli

@@ -19,42 +19,39 @@ std::string expand_home(const std::string& path) {
 
 }  // namespace
 
+core::Expected<std::optional<std::string>, std::string> load_secret(const model::SecretDecl& s) {
+  if (s.env) {
+    if (const char* v = std::getenv(s.env->c_str())) return std::optional<std::string>(v);
+    if (s.required) return core::unexpected("secret '" + s.name + "' is not set: export " + *s.env + " before running");
+    return std::optional<std::string>();
+  }
+  if (!s.file) return std::optional<std::string>();
+  std::string path = expand_home(*s.file);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    if (s.required) return core::unexpected("secret '" + s.name + "' cannot be read from " + path + ": no such file");
+    return std::optional<std::string>();
+  }
+  // Reading a folder gives nothing: that is not an empty secret.
+  if (std::filesystem::is_directory(path, ec)) return core::unexpected("secret '" + s.name + "': " + path + " is a folder, not a file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::unexpected("secret '" + s.name + "' cannot be read from " + path + ": " + std::strerror(errno));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return core::unexpected("secret '" + s.name + "' cannot be read from " + path);
+  std::string value = ss.str();
+  if (!value.empty() && value.back() == '\n') value.pop_back();
+  if (!value.empty() && value.back() == '\r') value.pop_back();
+  return std::optional<std::string>(std::move(value));
+}
+
 core::Expected<core::Value, std::vector<std::string>> load_secrets(const model::Workflow& wf) {
   std::vector<std::string> errors;
   core::Value::Object out;
   for (const auto& s : wf.secrets) {
-    std::string value;
-    bool found = false;
-    if (s.env) {
-      if (const char* v = std::getenv(s.env->c_str())) {
-        value = v;
-        found = true;
-      } else if (s.required) {
-        errors.push_back("secret '" + s.name + "' is not set: export " + *s.env + " before running");
-      }
-    } else if (s.file) {
-      std::string path = expand_home(*s.file);
-      std::error_code ec;
-      bool exists = std::filesystem::exists(path, ec);
-      std::ifstream in;
-      if (exists && std::filesystem::is_directory(path, ec)) {
-        // Reading a folder gives nothing: that is not an empty secret.
-        errors.push_back("secret '" + s.name + "': " + path + " is a folder, not a file");
-      } else if (exists && (in.open(path, std::ios::binary), !in)) {
-        errors.push_back("secret '" + s.name + "' cannot be read from " + path + ": " + std::strerror(errno));
-      } else if (exists) {
-        std::stringstream ss;
-        ss << in.rdbuf();
-        value = ss.str();
-        if (in.bad()) errors.push_back("secret '" + s.name + "' cannot be read from " + path);
-        if (!value.empty() && value.back() == '\n') value.pop_back();
-        if (!value.empty() && value.back() == '\r') value.pop_back();
-        found = true;
-      } else if (s.required) {
-        errors.push_back("secret '" + s.name + "' cannot be read from " + path + ": no such file");
-      }
-    }
-    out.emplace_back(s.name, found ? core::Value(value) : core::Value(""));
+    auto value = load_secret(s);
+    if (!value) errors.push_back(value.error());
+    out.emplace_back(s.name, core::Value(value && *value ? **value : std::string()));
   }
   if (!errors.empty()) return core::unexpected(std::move(errors));
   return core::Value(std::move(out));

@@ -1,6 +1,7 @@
 #pragma once
 // Reading the values of the workflow's declared secrets.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,5 +17,9 @@ namespace wf::exec {
 /// (the message says which variable or file to provide, never a value).
 /// An optional missing secret is ''.
 core::Expected<core::Value, std::vector<std::string>> load_secrets(const model::Workflow& wf);
+
+/// One secret's value; nullopt when it is optional and not set; an error
+/// when it is required and missing, or cannot be read.
+core::Expected<std::optional<std::string>, std::string> load_secret(const model::SecretDecl& secret);
 
 }  // namespace wf::exec

@@ -225,3 +225,37 @@ steps:
   INFO(run.out << run.err);
   CHECK_THAT(run.out, Contains("[a] started: Say \"hello\" (run)"));
 }
+
+TEST_CASE("plan: a missing secret leaves out only the previews of the steps that read it", "[e2e][plan]") {
+  TempDir dir;
+  std::string file = dir.write("partial.yaml", R"yaml(name: partial
+inputs:
+  cluster: { default: c1 }
+secrets:
+  tok: { env: WF_TEST_SURELY_UNSET_TOKEN }
+steps:
+  fetch:
+    uses: git
+    with: { action: checkout, repo: "https://example.com/org/app.git", dir: app }
+  private:
+    uses: git
+    with: { action: checkout, repo: "https://example.com/org/private.git", dir: private, token: "${{ secrets.tok }}" }
+  twice:
+    run: |
+      echo "${{ inputs.cluster }}"
+      echo "again ${{ inputs.cluster }}"
+)yaml");
+  auto r = run_wf({"plan", file});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Contains("would clone https://example.com/org/app.git"));
+  CHECK_THAT(r.out, Contains("(no preview: secret 'tok' is not set: export WF_TEST_SURELY_UNSET_TOKEN"));
+  CHECK_THAT(r.err, Contains("(the steps that read it are not previewed)"));
+  CHECK(r.err.find("no previews") == std::string::npos);
+  // each expression's value once, however often the script uses it
+  size_t shown = 0;
+  for (size_t at = r.out.find("${{ inputs.cluster }} = c1"); at != std::string::npos;
+       at = r.out.find("${{ inputs.cluster }} = c1", at + 1))
+    ++shown;
+  CHECK(shown == 1);
+}
