@@ -10,10 +10,7 @@
 #include <ostream>
 #include <thread>
 
-#include "runner/adapters/git_repo.h"
-#include "runner/adapters/http_client.h"
 #include "runner/adapters/orphans.h"
-#include "runner/adapters/process_runner.h"
 #include "runner/cli/commands.h"
 #include "runner/cli/signals.h"
 #include "runner/cli/workflow_file.h"
@@ -131,19 +128,9 @@ int cmd_run(const Env& env, const RunArgs& args) {
 
   core::CancelToken cancel, hard_cancel;
   SignalWatcher signals(cancel, &hard_cancel);  // before any thread starts
-  auto processes = adapters::make_process_runner();
-  auto http = adapters::make_http_client();
-  auto git = adapters::make_git_repo();
-
-  exec::ExecutorDeps deps;
-  deps.registry = &env.registry;
-  deps.processes = processes.get();
-  deps.http = http.get();
-  deps.git = git.get();
-  deps.clock = &core::SystemClock::instance();
+  RealServices services;
+  exec::ExecutorDeps deps = services.deps(env.registry, masker, cancel);
   deps.observers = {observers.primary.get()};
-  deps.masker = &masker;
-  deps.cancel = &cancel;
   deps.hard_cancel = &hard_cancel;
   deps.notify_waiting = [&env](const std::string& what) { env.err << "wf: " << what << "\n" << std::flush; };
 

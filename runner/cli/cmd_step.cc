@@ -8,10 +8,7 @@
 #include <fstream>
 #include <ostream>
 
-#include "runner/adapters/git_repo.h"
-#include "runner/adapters/http_client.h"
 #include "runner/adapters/orphans.h"
-#include "runner/adapters/process_runner.h"
 #include "runner/cli/commands.h"
 #include "runner/cli/signals.h"
 #include "runner/cli/workflow_file.h"
@@ -211,18 +208,9 @@ int cmd_step(const Env& env, const StepArgs& args) {
   PlainPrinter printer(stdout);
   core::CancelToken cancel;
   SignalWatcher signals(cancel, nullptr);
-  auto processes = adapters::make_process_runner();
-  auto http = adapters::make_http_client();
-  auto git = adapters::make_git_repo();
-  exec::ExecutorDeps deps;
-  deps.registry = &env.registry;
-  deps.processes = processes.get();
-  deps.http = http.get();
-  deps.git = git.get();
-  deps.clock = &core::SystemClock::instance();
+  RealServices services;
+  exec::ExecutorDeps deps = services.deps(env.registry, masker, cancel);
   deps.observers = {&printer};
-  deps.masker = &masker;
-  deps.cancel = &cancel;
 
   exec::SingleStepOptions opts{args.step, args.run_id, std::move(*needs)};
   auto end = exec::run_single_step(*wf, options, opts, deps);

@@ -6,6 +6,9 @@
 #include <ostream>
 
 #include "runner/adapters/git_repo.h"
+#include "runner/adapters/http_client.h"
+#include "runner/adapters/process_runner.h"
+#include "runner/core/clock.h"
 #include "runner/graph/dag.h"
 #include "runner/model/inputs.h"
 #include "runner/core/workflow_commands.h"
@@ -130,6 +133,24 @@ core::Value git_context(const std::string& dir) {
                                          {"branch", info->branch},
                                          {"dirty", info->dirty},
                                          {"remote", info->remote}});
+}
+
+RealServices::RealServices()
+    : processes_(adapters::make_process_runner()), http_(adapters::make_http_client()), git_(adapters::make_git_repo()) {}
+
+RealServices::~RealServices() = default;
+
+exec::ExecutorDeps RealServices::deps(const step_api::Registry& registry, core::SecretMasker& masker,
+                                      core::CancelToken& cancel) const {
+  exec::ExecutorDeps deps;
+  deps.registry = &registry;
+  deps.processes = processes_.get();
+  deps.http = http_.get();
+  deps.git = git_.get();
+  deps.clock = &core::SystemClock::instance();
+  deps.masker = &masker;
+  deps.cancel = &cancel;
+  return deps;
 }
 
 }  // namespace wf::cli

@@ -4,11 +4,13 @@
 
 #include <iosfwd>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "runner/exec/executor.h"
 #include "runner/model/loader.h"
 #include "runner/services/process_runner.h"
 #include "runner/step_api/registry.h"
@@ -47,5 +49,22 @@ std::map<std::string, std::string> process_environment();
 /// The `git` expression context for the repository holding `dir`: sha, ref,
 /// branch, dirty, remote (read with libgit2); {} outside a repository.
 core::Value git_context(const std::string& dir);
+
+/// The real adapters behind `wf run`, `wf step` and `wf plan`'s previews
+/// (processes, HTTP, git) and the system clock, owned together.
+class RealServices {
+ public:
+  RealServices();
+  ~RealServices();
+  /// An ExecutorDeps with the registry, these services, the masker and the
+  /// cancel token filled in; observers and the rest are the caller's.
+  exec::ExecutorDeps deps(const step_api::Registry& registry, core::SecretMasker& masker,
+                          core::CancelToken& cancel) const;
+
+ private:
+  std::unique_ptr<services::ProcessRunner> processes_;
+  std::unique_ptr<services::HttpClient> http_;
+  std::unique_ptr<services::GitRepo> git_;
+};
 
 }  // namespace wf::cli

@@ -398,6 +398,30 @@ core::Expected<std::optional<JournalState>, std::string> previous_run(const std:
 
 }  // namespace
 
+namespace detail {
+
+core::Expected<std::unique_ptr<Journal>, std::string> open_run(RunShared& run, const model::Workflow& wf,
+                                                               const RunOptions& options, const ExecutorDeps& deps,
+                                                               const std::string& state_dir,
+                                                               const std::string& run_id) {
+  run.wf = &wf;
+  run.options = &options;
+  run.deps = &deps;
+  run.run_dir = (fs::path(state_dir) / "runs" / run_id).string();
+  std::error_code ec;
+  fs::create_directories(fs::path(run.run_dir) / "logs", ec);
+  auto journal = Journal::open(run.run_dir);
+  if (!journal) return core::unexpected("cannot write the run state in " + run.run_dir + ": " + journal.error());
+  run.journal = journal->get();
+  // The workflow-level env may use inputs, secrets, git and wf.
+  auto values = make_run_values(wf, options.inputs, options.secrets, options.git, run_id);
+  if (!values) return core::unexpected(values.error());
+  run.values = std::move(*values);
+  return journal;
+}
+
+}  // namespace detail
+
 core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, const RunOptions& options,
                                                  const ExecutorDeps& deps) {
   std::string state_dir = options.state_dir.empty() ? (fs::path(wf.dir) / ".wf").string() : options.state_dir;
@@ -415,19 +439,8 @@ core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, cons
   if (!previous) return core::unexpected(previous.error());
 
   RunShared run;
-  run.wf = &wf;
-  run.options = &options;
-  run.deps = &deps;
-  run.run_dir = (fs::path(state_dir) / "runs" / run_id).string();
-  std::error_code ec;
-  fs::create_directories(fs::path(run.run_dir) / "logs", ec);
-  auto journal = Journal::open(run.run_dir);
-  if (!journal) return core::unexpected("cannot write the run state in " + run.run_dir + ": " + journal.error());
-  run.journal = journal->get();
-  // The workflow-level env may use inputs, secrets, git and wf.
-  auto values = make_run_values(wf, options.inputs, options.secrets, options.git, run_id);
-  if (!values) return core::unexpected(values.error());
-  run.values = std::move(*values);
+  auto journal = detail::open_run(run, wf, options, deps, state_dir, run_id);
+  if (!journal) return core::unexpected(journal.error());
 
   Clock& clock = *deps.clock;
   auto start = clock.now();

@@ -74,6 +74,14 @@ struct RunShared {
   Value masked(const Value& v) const;
 };
 
+/// Fills `run` for a run of `wf` with id `run_id` under `state_dir`: its
+/// folder (with logs/), its journal (owned by the result) and its named
+/// values. What run_workflow and run_single_step share.
+core::Expected<std::unique_ptr<Journal>, std::string> open_run(RunShared& run, const model::Workflow& wf,
+                                                               const RunOptions& options, const ExecutorDeps& deps,
+                                                               const std::string& state_dir,
+                                                               const std::string& run_id);
+
 /// Runs every attempt of a step (retries, backoff, timeouts) and fills
 /// job.state's outcome, outputs, attempts. Called on the step's own thread.
 void run_step(RunShared& run, StepJob& job);

@@ -103,18 +103,8 @@ core::Expected<SingleStepEnd, std::string> run_single_step(const model::Workflow
   std::string state_dir = options.state_dir.empty() ? (fs::path(wf.dir) / ".wf").string() : options.state_dir;
   std::string run_id = opts.run_id.empty() ? new_run_id() : opts.run_id;
   detail::RunShared run;
-  run.wf = &wf;
-  run.options = &options;
-  run.deps = &deps;
-  run.run_dir = (fs::path(state_dir) / "runs" / run_id).string();
-  std::error_code ec;
-  fs::create_directories(fs::path(run.run_dir) / "logs", ec);
-  auto journal = Journal::open(run.run_dir);
-  if (!journal) return core::unexpected("cannot write the run state in " + run.run_dir + ": " + journal.error());
-  run.journal = journal->get();
-  auto values = make_run_values(wf, options.inputs, options.secrets, options.git, run_id);
-  if (!values) return core::unexpected(values.error());
-  run.values = std::move(*values);
+  auto journal = detail::open_run(run, wf, options, deps, state_dir, run_id);
+  if (!journal) return core::unexpected(journal.error());
   run.journal->append(Value(Value::Object{{"event", "step_started"},
                                           {"run_id", run_id},
                                           {"step", opts.step_id},
