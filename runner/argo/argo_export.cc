@@ -177,6 +177,9 @@ TaskArgs task_args(const Context& cx, size_t index, bool status_step) {
   a.cli.push_back(Value((fs::path(cx.opt.workdir) / cx.file_name).string()));
   a.cli.push_back(Value(step.id));
   for (const char* s : {"--run-id", "{{workflow.uid}}", "--outputs-dir", kOutputsDir}) a.cli.push_back(Value(s));
+  // Which attempt this is decides whether a continue-on-error failure is the last.
+  if (step.continue_on_error && step.retry.limit > 0)
+    for (const char* s : {"--retries", "{{retries}}"}) a.cli.push_back(Value(s));
   if (!cx.opt.state_claim.empty()) {
     a.cli.push_back(Value("--state-dir"));
     a.cli.push_back(Value(kStateDir));
@@ -195,7 +198,11 @@ TaskArgs task_args(const Context& cx, size_t index, bool status_step) {
     // A direct need of a step without a status function has run (its
     // depends says so): its own wf-outcome tells skipped from succeeded.
     bool ran = direct.count(need.id) && !status_step;
-    std::string outcome = ran ? "{{tasks." + task + ".outputs.parameters.wf-outcome}}" : "{{tasks." + task + ".status}}";
+    std::string reported = "{{tasks." + task + ".outputs.parameters.wf-outcome}}";
+    std::string outcome = ran ? reported : "{{tasks." + task + ".status}}";
+    // A continue-on-error step Succeeds in Argo on its last failure: its
+    // wf-outcome tells (wf step reads PHASE/OUTCOME).
+    if (!ran && need.continue_on_error) outcome += "/" + reported;
     add_need_param(a, "outcome-" + task, outcome, "--need-outcome", need.id + "=");
     for (const auto& [id, names] : reads.outputs) {
       if (!core::iequals(id, need.id)) continue;
@@ -329,7 +336,6 @@ Export export_workflow(const model::Workflow& wf, const ExportOptions& opt) {
     Obj task{{"name", k8s_name(s.id)}, {"template", k8s_name(s.id)}};
     if (!g.depends.empty()) task.emplace_back("depends", g.depends);
     if (!g.when.empty()) task.emplace_back("when", g.when);
-    if (s.continue_on_error) task.emplace_back("continueOn", Value(Obj{{"failed", true}}));
     if (!a.task_params.empty()) task.emplace_back("arguments", Value(Obj{{"parameters", Value(a.task_params)}}));
     tasks.push_back(Value(std::move(task)));
     templates.push_back(container_template(cx, i, a));

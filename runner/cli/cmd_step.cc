@@ -49,8 +49,17 @@ class PlainPrinter : public exec::RunObserver {
   std::FILE* out_;
 };
 
-// Argo's node phases name outcomes too: `{{tasks.T.status}}`.
+// Argo's node phases name outcomes too: `{{tasks.T.status}}`. `PHASE/OUTCOME`
+// (`{{tasks.T.status}}/{{tasks.T.outputs.parameters.wf-outcome}}`) is the
+// outcome wf-outcome reported when the task Succeeded (a continue-on-error
+// step's last failure exits 0), else the phase's.
 std::optional<Outcome> parse_outcome(const std::string& s) {
+  if (auto slash = s.find('/'); slash != std::string::npos) {
+    std::string phase = s.substr(0, slash), reported = s.substr(slash + 1);
+    if (reported.find('/') != std::string::npos) return std::nullopt;
+    if (phase == "Succeeded" && !reported.empty()) return parse_outcome(reported);
+    return parse_outcome(phase);
+  }
   if (s == "success" || s == "Succeeded") return Outcome::kSuccess;
   if (s == "failure" || s == "Failed" || s == "Error" || s.empty()) return Outcome::kFailure;
   if (s == "skipped" || s == "Skipped" || s == "Omitted") return Outcome::kSkipped;
@@ -131,6 +140,15 @@ std::optional<std::map<std::string, NeedResult>> parse_needs(const StepArgs& arg
       return std::nullopt;
     }
   return needs;
+}
+
+// A continue-on-error step's failure that no retry follows: Argo's validation
+// refuses continueOn in a DAG that uses depends, and a failed leaf would fail
+// the DAG, so the task succeeds and wf-outcome says failure (docs/argo.md).
+bool handled_failure(const model::Step& step, const exec::SingleStepEnd& end, int retries) {
+  if (end.outcome != Outcome::kFailure || !step.continue_on_error) return false;
+  bool retried = retries < step.retry.limit && step.retry.retries(end.failure_class);
+  return !retried;
 }
 
 int exit_code(const exec::SingleStepEnd& end) {
@@ -220,6 +238,11 @@ int cmd_step(const Env& env, const StepArgs& args) {
     return 2;
   }
   if (!args.outputs_dir.empty() && !write_outputs(args.outputs_dir, *end, masker, env.err)) return 1;
+  if (handled_failure(*wf->step(args.step), *end, args.retries)) {
+    std::printf("wf: step %s: continue-on-error: the failure does not fail the workflow (exit 0)\n",
+                args.step.c_str());
+    return 0;
+  }
   return exit_code(*end);
 }
 

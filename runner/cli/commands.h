@@ -59,6 +59,7 @@ struct StepArgs {
   std::string outputs_dir;
   std::string run_id;
   std::string state_dir;
+  int retries = 0;                         // Argo's {{retries}}: attempts made before this one
 };
 int cmd_step(const Env& env, const StepArgs& args);
 

@@ -114,11 +114,16 @@ void add_step(CLI::App& app, const wf::cli::Env& env, wf::cli::StepArgs& step, i
   c->add_option("--run-id", step.run_id,
                 "The run's id: keep it across retries of the step so idempotency records are found again");
   c->add_option("--state-dir", step.state_dir, "Where runs are recorded (default: .wf beside the workflow)");
+  c->add_option("--retries", step.retries,
+                "Attempts of this step made before this one (Argo's {{retries}}; default 0)")
+      ->check(CLI::NonNegativeNumber);
   c->footer(
       "\nOne attempt (retries are the caller's), under the step's timeout; its if: is evaluated against\n"
       "the needs given (a need not named counts as succeeded). Logs go to stdout, secrets masked.\n"
       "Exit codes: 0 success or skipped, 1 permanent failure, 75 transient, 76 rate-limited, 77 lock,\n"
-      "124 timeout, 130 cancelled, 2 usage or validation error. See docs/argo.md.\n"
+      "124 timeout, 130 cancelled, 2 usage or validation error. A step with continue-on-error exits 0\n"
+      "on its last failure (no retry left under its retry:, counting --retries); wf-outcome says failure.\n"
+      "See docs/argo.md.\n"
       "\nExample:\n"
       "  wf step deploy.yaml network --need render.manifest=build/net.yaml --need-outcome bootstrap=success \\\n"
       "    --outputs-dir /tmp/out --run-id \"$RUN\"");

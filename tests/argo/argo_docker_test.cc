@@ -12,31 +12,6 @@
 using namespace wf::test;
 using namespace wf::test::argo;
 
-TEST_CASE("wf image: build-image.sh builds, without pulling, an image where wf runs, and a second run builds nothing",
-          "[argo][docker]") {
-  DockerEngine& engine = DockerEngine::shared();
-  ImageBuild first = build_wf_image(engine, "argo-test");
-  INFO(first.result.err);
-  REQUIRE(first.result.exit_code == 0);
-  CHECK(first.image == "wf:argo-test");
-
-  CommandResult version = engine.docker({"run", "--rm", "--network", "none", first.image, "wf", "--version"});
-  INFO(version.err);
-  CHECK(version.exit_code == 0);
-  CHECK(version.out.rfind("wf ", 0) == 0);
-  CommandResult tools = engine.docker({"run", "--rm", "--network", "none", first.image, "bash", "-c",
-                                       "test -s /etc/ssl/certs/ca-certificates.crt && echo certs; pwd"});
-  CHECK(tools.out == "certs\n/work\n");
-  // Nothing was pulled: the only images are the imported base and ours.
-  CommandResult images = engine.docker({"images", "--format", "{{.Repository}}"});
-  for (const auto& repo : split_lines(images.out)) CHECK((repo == "wf" || repo == "wf-base"));
-
-  ImageBuild second = build_wf_image(engine, "argo-test");
-  REQUIRE(second.result.exit_code == 0);
-  CHECK(second.result.err.find("wf:argo-test is up to date") != std::string::npos);
-  CHECK(second.seconds < 60);
-}
-
 namespace {
 
 std::string docker_manifest(const std::string& image) {
@@ -101,33 +76,59 @@ data: {greeting.txt: from-configmap}
 
 }  // namespace
 
-TEST_CASE("argo emulator with docker: outputs, a ConfigMap, a Secret, continueOn, a retry and a deadline",
-          "[argo][docker]") {
-  DockerEngine& engine = DockerEngine::shared();
-  const std::string& image = shared_wf_image();
-  auto wf = parse_manifest(docker_manifest(image));
-  REQUIRE(wf.ok());
-  TempDir claim;
-  EmulatorOptions options;
-  options.secrets["emu-secret"]["token"] = "tok";
-  options.claims["emu-state"] = claim.path();
-  DockerTaskRunner::Options docker;
-  docker.docker_host = engine.host();
-  DockerTaskRunner runner(docker);
-  auto r = emulate(*wf, runner, options);
-  REQUIRE(r.ok());
-  INFO(result_json(*r));
-  CHECK(phase_name(r->phase) == std::string("Succeeded"));
-  CHECK(r->tasks.at("produce").outputs.at("greeting") == "hello world from-configmap tok");
-  CHECK(r->tasks.at("consume").outputs.at("got") == "hello world from-configmap tok");
-  CHECK(phase_name(r->tasks.at("flaky").phase) == std::string("Succeeded"));
-  CHECK(r->tasks.at("flaky").attempts.size() == 2);
-  CHECK(r->tasks.at("flaky").outputs.at("r") == "ok");
-  CHECK(phase_name(r->tasks.at("broken").phase) == std::string("Failed"));
-  CHECK(r->tasks.at("broken").exit_code == 3);
-  CHECK(phase_name(r->tasks.at("slow").phase) == std::string("Failed"));
-  CHECK(r->tasks.at("slow").message == "Pod was active on the node longer than the specified deadline");
-  CHECK(r->tasks.at("slow").attempts.at(0).seconds < 40);  // the 60 s sleep was cut at its 3 s deadline
-  // Every container was removed.
-  CHECK(engine.docker({"ps", "-aq"}).out.empty());
+// One case, one dockerd and one image build (a case is a process under CTest,
+// and each would start its own dockerd and import the base): its sections.
+TEST_CASE("argo docker: the wf image, and the Argo emulator running its tasks on dockerd", "[argo][docker]") {
+  SECTION("build-image.sh builds, without pulling, an image where wf runs, and a second run builds nothing") {
+    DockerEngine& engine = DockerEngine::shared();
+    ImageBuild first = build_wf_image(engine, "argo-test");
+    INFO(first.result.err);
+    REQUIRE(first.result.exit_code == 0);
+    CHECK(first.image == "wf:argo-test");
+
+    CommandResult version = engine.docker({"run", "--rm", "--network", "none", first.image, "wf", "--version"});
+    INFO(version.err);
+    CHECK(version.exit_code == 0);
+    CHECK(version.out.rfind("wf ", 0) == 0);
+    CommandResult tools = engine.docker({"run", "--rm", "--network", "none", first.image, "bash", "-c",
+                                         "test -s /etc/ssl/certs/ca-certificates.crt && echo certs; pwd"});
+    CHECK(tools.out == "certs\n/work\n");
+    // Nothing was pulled: the only images are the imported base and ours.
+    CommandResult images = engine.docker({"images", "--format", "{{.Repository}}"});
+    for (const auto& repo : split_lines(images.out)) CHECK((repo == "wf" || repo == "wf-base"));
+
+    ImageBuild second = build_wf_image(engine, "argo-test");
+    REQUIRE(second.result.exit_code == 0);
+    CHECK(second.result.err.find("wf:argo-test is up to date") != std::string::npos);
+    CHECK(second.seconds < 60);
+  }
+  SECTION("the emulator: outputs, a ConfigMap, a Secret, continueOn, a retry and a deadline") {
+    DockerEngine& engine = DockerEngine::shared();
+    const std::string& image = shared_wf_image();
+    auto wf = parse_manifest(docker_manifest(image));
+    REQUIRE(wf.ok());
+    TempDir claim;
+    EmulatorOptions options;
+    options.secrets["emu-secret"]["token"] = "tok";
+    options.claims["emu-state"] = claim.path();
+    DockerTaskRunner::Options docker;
+    docker.docker_host = engine.host();
+    DockerTaskRunner runner(docker);
+    auto r = emulate(*wf, runner, options);
+    REQUIRE(r.ok());
+    INFO(result_json(*r));
+    CHECK(phase_name(r->phase) == std::string("Succeeded"));
+    CHECK(r->tasks.at("produce").outputs.at("greeting") == "hello world from-configmap tok");
+    CHECK(r->tasks.at("consume").outputs.at("got") == "hello world from-configmap tok");
+    CHECK(phase_name(r->tasks.at("flaky").phase) == std::string("Succeeded"));
+    CHECK(r->tasks.at("flaky").attempts.size() == 2);
+    CHECK(r->tasks.at("flaky").outputs.at("r") == "ok");
+    CHECK(phase_name(r->tasks.at("broken").phase) == std::string("Failed"));
+    CHECK(r->tasks.at("broken").exit_code == 3);
+    CHECK(phase_name(r->tasks.at("slow").phase) == std::string("Failed"));
+    CHECK(r->tasks.at("slow").message == "Pod was active on the node longer than the specified deadline");
+    CHECK(r->tasks.at("slow").attempts.at(0).seconds < 40);  // the 60 s sleep was cut at its 3 s deadline
+    // Every container was removed.
+    CHECK(engine.docker({"ps", "-aq"}).out.empty());
+  }
 }

@@ -45,67 +45,81 @@ json wf_run_report(const TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE("argo e2e: wf run and the exported Workflow on the Argo emulator agree", "[argo][docker]") {
-  DockerEngine& engine = DockerEngine::shared();
-  const std::string& image = shared_wf_image();
-  TempDir dir;
-  std::filesystem::create_directories(dir.path() + "/scratch");
-  dir.write("argo-e2e.yaml", read_file(kWorkflow));
-
-  json report = wf_run_report(dir);
-
-  CommandResult exported = run_wf_local({"export", "argo", "argo-e2e.yaml", "--image", image, "--state-claim",
-                                         "e2e-state"}, dir.path());
-  INFO(exported.err);
-  REQUIRE(exported.exit_code == 0);
-  auto wf = parse_manifest(exported.out);
-  if (!wf) FAIL("the export is not a manifest the emulator reads: " << wf.error() << "\n" << exported.out);
-
-  TempDir claim;
-  EmulatorOptions options;
-  options.secrets["argo-e2e-secrets"]["token"] = "let-me-in";
-  options.claims["e2e-state"] = claim.path();
-  options.parameters["scratch"] = "/wf-state";
-  DockerTaskRunner::Options docker;
-  docker.docker_host = engine.host();
-  DockerTaskRunner runner(docker);
-  auto argo = emulate(*wf, runner, options);
-  if (!argo) FAIL("the emulator refused the export: " << argo.error());
-  INFO(result_json(*argo));
-  CHECK(phase_name(argo->phase) == std::string("Succeeded"));
-
-  for (const auto& step : report["steps"]) {
-    std::string id = step["id"];
-    INFO("step " << id);
-    REQUIRE(argo->tasks.count(id));
-    const TaskNode& node = argo->tasks.at(id);
-    CHECK(outcome_in_argo(node) == step.value("outcome", ""));
-    // Every output the export declares (those other steps read) has wf run's value.
-    const Template* tmpl = wf->find_template(id);
-    REQUIRE(tmpl);
-    for (const auto& out : tmpl->outputs) {
-      if (out.name == "wf-outcome" || node.phase != Phase::kSucceeded) continue;
-      std::string expected = step["outputs"].contains(out.name) ? step["outputs"][out.name].get<std::string>() : "";
-      CHECK(node.outputs.at(out.name) == expected);
-    }
+// One case, so one dockerd and one image build (each case is a process under
+// CTest): its sections.
+TEST_CASE("argo e2e: the wf image runs wf step, and wf run and the exported Workflow agree", "[argo][docker]") {
+  SECTION("docker run of wf step on a mounted workflow writes its outputs") {
+    DockerEngine& engine = DockerEngine::shared();
+    const std::string& image = shared_wf_image();
+    TempDir dir;
+    dir.write("argo-e2e.yaml", read_file(kWorkflow));
+    // wf step wants every secret of the file set, as wf run does.
+    CommandResult r = engine.docker({"run", "--rm", "--network", "none", "-e", "E2E_TOKEN=x", "-v", dir.path() + ":/work", image, "wf",
+                                     "step", "/work/argo-e2e.yaml", "consume", "--need", "produce.value=41",
+                                     "--outputs-dir", "/work/out"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(read_file(dir.path() + "/out/got") == "41!");
+    CHECK(read_file(dir.path() + "/out/wf-outcome") == "success");
   }
-  CHECK(argo->tasks.at("flaky").attempts.size() == 2);
-  CHECK(argo->tasks.at("broken").exit_code == 75);  // wf step exits by class: a run step's failure is transient
-  CHECK(argo->outputs.at("summary") == report["outputs"]["summary"].get<std::string>());
-  CHECK(argo->outputs.at("summary") == "forty-two! skipped yes match failure");
-}
+  SECTION("wf run and the exported Workflow on the Argo emulator agree") {
+    DockerEngine& engine = DockerEngine::shared();
+    const std::string& image = shared_wf_image();
+    TempDir dir;
+    std::filesystem::create_directories(dir.path() + "/scratch");
+    dir.write("argo-e2e.yaml", read_file(kWorkflow));
 
-TEST_CASE("wf image: docker run of wf step on a mounted workflow writes its outputs", "[argo][docker]") {
-  DockerEngine& engine = DockerEngine::shared();
-  const std::string& image = shared_wf_image();
-  TempDir dir;
-  dir.write("argo-e2e.yaml", read_file(kWorkflow));
-  // wf step wants every secret of the file set, as wf run does.
-  CommandResult r = engine.docker({"run", "--rm", "--network", "none", "-e", "E2E_TOKEN=x", "-v", dir.path() + ":/work", image, "wf",
-                                   "step", "/work/argo-e2e.yaml", "consume", "--need", "produce.value=41",
-                                   "--outputs-dir", "/work/out"});
-  INFO(r.out << r.err);
-  CHECK(r.exit_code == 0);
-  CHECK(read_file(dir.path() + "/out/got") == "41!");
-  CHECK(read_file(dir.path() + "/out/wf-outcome") == "success");
+    json report = wf_run_report(dir);
+
+    CommandResult exported = run_wf_local({"export", "argo", "argo-e2e.yaml", "--image", image, "--state-claim",
+                                           "e2e-state"}, dir.path());
+    INFO(exported.err);
+    REQUIRE(exported.exit_code == 0);
+    auto wf = parse_manifest(exported.out);
+    if (!wf) FAIL("the export is not a manifest the emulator reads: " << wf.error() << "\n" << exported.out);
+
+    TempDir claim;
+    EmulatorOptions options;
+    options.secrets["argo-e2e-secrets"]["token"] = "let-me-in";
+    options.claims["e2e-state"] = claim.path();
+    options.parameters["scratch"] = "/wf-state";
+    DockerTaskRunner::Options docker;
+    docker.docker_host = engine.host();
+    DockerTaskRunner runner(docker);
+    auto argo = emulate(*wf, runner, options);
+    if (!argo) FAIL("the emulator refused the export: " << argo.error());
+    INFO(result_json(*argo));
+    CHECK(phase_name(argo->phase) == std::string("Succeeded"));
+
+    for (const auto& step : report["steps"]) {
+      std::string id = step["id"];
+      INFO("step " << id);
+      REQUIRE(argo->tasks.count(id));
+      const TaskNode& node = argo->tasks.at(id);
+      CHECK(outcome_in_argo(node) == step.value("outcome", ""));
+      // Every output the export declares (those other steps read) has wf run's value.
+      const Template* tmpl = wf->find_template(id);
+      REQUIRE(tmpl);
+      for (const auto& out : tmpl->outputs) {
+        if (out.name == "wf-outcome" || node.phase != Phase::kSucceeded) continue;
+        std::string expected = step["outputs"].contains(out.name) ? step["outputs"][out.name].get<std::string>() : "";
+        CHECK(node.outputs.at(out.name) == expected);
+      }
+    }
+    CHECK(argo->tasks.at("flaky").attempts.size() == 2);
+    // continue-on-error: no continueOn (Argo refuses it next to depends); wf step
+    // exits 0 on the last failure and says failure in wf-outcome.
+    for (const auto& t : *wf->find_template("main")->dag) CHECK_FALSE(t.continue_on_present);
+    CHECK(phase_name(argo->tasks.at("broken").phase) == std::string("Succeeded"));
+    CHECK(argo->tasks.at("broken").exit_code == 0);
+    CHECK(argo->tasks.at("broken").outputs.at("wf-outcome") == "failure");
+    // A failing leaf: retried while its class is retried, then exit 0.
+    const TaskNode& leaf = argo->tasks.at("tolerant-leaf");
+    CHECK(phase_name(leaf.phase) == std::string("Succeeded"));
+    CHECK(leaf.attempts.size() == 2);
+    CHECK(leaf.exit_code == 0);
+    CHECK(leaf.outputs.at("wf-outcome") == "failure");
+    CHECK(argo->outputs.at("summary") == report["outputs"]["summary"].get<std::string>());
+    CHECK(argo->outputs.at("summary") == "forty-two! skipped yes match failure failure-success");
+  }
 }

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <tuple>
 
 #include "tests/support/command.h"
 
@@ -59,6 +60,16 @@ steps:
     needs: [broken]
     if: ${{ failure() }}
     run: echo "broken ended ${{ steps.broken.outcome }}"
+  tolerated:
+    continue-on-error: true
+    retry: { limit: 2, when: [transient], backoff: { delay: 10ms } }
+    run: |
+      echo "::wf-failure-class::${{ inputs.who }}"
+      exit 1
+  reader:
+    needs: [tolerated]
+    if: ${{ always() }}
+    run: echo "tolerated ended ${{ steps.tolerated.outcome }} ${{ steps.tolerated.conclusion }}"
   secretive:
     run: |
       echo "the token is $STEP_TEST_TOKEN"
@@ -169,6 +180,40 @@ TEST_CASE("step: one attempt only, whatever retry: says", "[e2e][step]") {
   auto s = wf_step(dir, {}, "transient");
   CHECK(s.r.exit_code == 75);
   CHECK(read_file(dir.path() + "/attempts.txt") == "attempt\n");
+}
+
+TEST_CASE("step: continue-on-error exits 0 on its last failure only, wf-outcome failure", "[e2e][step]") {
+  TempDir dir;
+  dir.write("wf.yaml", kFlow);
+  // Retried classes exit by class while retries are left (--retries = Argo's {{retries}}).
+  std::vector<std::tuple<std::string, std::string, int>> cases{
+      {"transient", "0", 75}, {"transient", "1", 75}, {"transient", "2", 0}, {"permanent", "0", 0}, {"lock", "1", 0}};
+  for (const auto& [cls, retries, code] : cases) {
+    auto s = wf_step(dir, {"-i", "who=" + cls, "--retries", retries}, "tolerated");
+    INFO(cls << " retries " << retries << "\n" << s.r.out << s.r.err);
+    CHECK(s.r.exit_code == code);
+    CHECK(s.file("wf-outcome") == "failure");
+  }
+  auto first = wf_step(dir, {"-i", "who=transient"}, "tolerated");
+  CHECK(first.r.exit_code == 75);
+}
+
+TEST_CASE("step: --need-outcome PHASE/OUTCOME takes the reported outcome of a task that Succeeded", "[e2e][step]") {
+  TempDir dir;
+  dir.write("wf.yaml", kFlow);
+  std::vector<std::pair<std::string, std::string>> cases{{"Succeeded/failure", "failure success"},
+                                                         {"Succeeded/success", "success success"},
+                                                         {"Succeeded/", "success success"},
+                                                         {"Skipped/", "skipped skipped"},
+                                                         {"Failed/", "failure success"}};
+  for (const auto& [value, said] : cases) {
+    auto s = wf_step(dir, {"--need-outcome", "tolerated=" + value}, "reader");
+    INFO(value << "\n" << s.r.out << s.r.err);
+    CHECK(s.r.exit_code == 0);
+    CHECK_THAT(s.r.out, Contains("tolerated ended " + said));
+  }
+  auto bad = wf_step(dir, {"--need-outcome", "tolerated=Succeeded/a/b"}, "reader");
+  CHECK(bad.r.exit_code == 2);
 }
 
 TEST_CASE("step: the step's timeout stops it and exits 124", "[e2e][step]") {

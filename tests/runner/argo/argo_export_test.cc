@@ -181,7 +181,8 @@ steps:
   const auto& tasks = get(get(main, "dag"), "tasks");
   const auto& use = named(tasks, "use");
   CHECK(get(use, "depends").as_string() == make + ".Succeeded");
-  CHECK(get(get(use, "continueOn"), "failed").as_bool());
+  // Argo refuses continueOn next to depends: wf step exits 0 on the last failure instead.
+  for (const auto& [k, v] : use.as_object()) CHECK(k != "continueOn");
 
   const auto& mt = named(templates, make);
   CHECK(get(mt, "activeDeadlineSeconds").as_string() == "120");
@@ -238,4 +239,31 @@ TEST_CASE("argo: the YAML has both documents and keeps strings strings", "[argo]
   CHECK_THAT(text, Contains("\n---\n"));
   CHECK_THAT(text, Contains("value: \"true\""));
   CHECK_THAT(text, Contains("|\n    name: x\n    steps: {}\n"));
+}
+
+TEST_CASE("argo: continue-on-error: no continueOn, --retries when retried, PHASE/OUTCOME for status readers",
+          "[argo]") {
+  auto wf = load_ok(std::string(kInputs) + R"yaml(steps:
+  a: { run: x, continue-on-error: true, retry: { limit: 2 } }
+  b: { needs: [a], run: x }
+  c: { needs: [b], if: "always() && steps.a.outcome == 'failure'", run: x }
+)yaml");
+  wf.file = "wf.yaml";
+  argo::ExportOptions opt;
+  opt.file_text = "name: x\n";
+  auto ex = argo::export_workflow(wf, opt);
+  const auto& templates = get(get(ex.workflow, "spec"), "templates");
+  const auto& tasks = get(get(named(templates, "main"), "dag"), "tasks");
+  for (const auto& t : tasks.as_array())
+    for (const auto& [k, v] : t.as_object()) CHECK(k != "continueOn");
+  CHECK(get(named(tasks, "b"), "depends").as_string() == "(a.Succeeded || a.Failed)");
+  CHECK_THAT(core::to_json(get(get(named(templates, "a"), "container"), "args")),
+             Contains(R"("--retries","{{retries}}")"));
+  CHECK_THAT(core::to_json(get(get(named(templates, "b"), "container"), "args")), !Contains("--retries"));
+  // b ran (its depends says so): its wf-outcome; a, read by a status step: phase/outcome.
+  std::string bargs = core::to_json(get(named(tasks, "b"), "arguments"));
+  CHECK_THAT(bargs, Contains(R"("{{tasks.a.outputs.parameters.wf-outcome}}")"));
+  std::string cargs = core::to_json(get(named(tasks, "c"), "arguments"));
+  CHECK_THAT(cargs, Contains(R"("{{tasks.a.status}}/{{tasks.a.outputs.parameters.wf-outcome}}")"));
+  CHECK_THAT(cargs, Contains(R"("{{tasks.b.status}}")"));
 }
