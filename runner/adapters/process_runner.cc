@@ -159,14 +159,18 @@ struct SpawnArgs {
   const char** envp = nullptr;
   const char* cwd = nullptr;  // nullptr: inherit
   int stdio[3] = {-1, -1, -1};  // become 0, 1, 2 (each >= 3, close-on-exec)
+  int error_fd = -1;            // close-on-exec: the errno of a failure before exec goes here
   pid_t parent = 0;
 };
 
-/// In the vfork()ed child: never returns. A failure before exec is reported
-/// through `error` (the parent's memory) and ends the child with 127.
-[[noreturn]] void exec_child(const SpawnArgs& a, volatile int* error) noexcept {
-  auto fail = [error] {
-    *error = errno != 0 ? errno : EINVAL;
+/// In the vfork()ed child: never returns. A failure before exec writes its
+/// errno to `a.error_fd` and ends the child with 127; a successful exec
+/// closes that descriptor, so the parent reads nothing. (A pipe rather than
+/// the shared memory of vfork: ThreadSanitizer turns vfork into fork.)
+[[noreturn]] void exec_child(const SpawnArgs& a) noexcept {
+  auto fail = [&a] {
+    const int err = errno != 0 ? errno : EINVAL;
+    [[maybe_unused]] ssize_t n = ::write(a.error_fd, &err, sizeof err);
     ::_exit(127);
   };
   // Its own process group, so that the stop sequence reaches every descendant.
@@ -178,7 +182,9 @@ struct SpawnArgs {
   if (::getppid() != a.parent) ::_exit(127);  // wf died before prctl
   for (int fd = 0; fd < 3; ++fd)
     if (::dup2(a.stdio[fd], fd) < 0) fail();
-  close_fd_range(3, std::numeric_limits<unsigned>::max());
+  const auto keep = static_cast<unsigned>(a.error_fd);
+  close_fd_range(3, keep - 1);
+  close_fd_range(keep + 1, std::numeric_limits<unsigned>::max());
   if (a.cwd != nullptr && ::chdir(a.cwd) != 0) fail();
   reset_signals();
   ::execve(a.exe, const_cast<char* const*>(a.argv), const_cast<char* const*>(a.envp));
@@ -187,21 +193,47 @@ struct SpawnArgs {
 }
 
 /// Starts the child. Returns its pid, or -1 and the errno of what failed
-/// (vfork, or in the child: setpgid, dup2, chdir, execve).
-pid_t spawn_child(const SpawnArgs& args, int& error) {
+/// (vfork, or in the child: setpgid, dup2, chdir, execve). `args.error_fd`
+/// is filled here.
+pid_t spawn_child(SpawnArgs args, int& error) {
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) {
+    error = errno;
+    return -1;
+  }
+  for (int& fd : report) {  // above 0-2, which the child's dup2 overwrites
+    if (fd >= 3) continue;
+    const int high = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    ::close(fd);
+    fd = high;
+  }
+  if (report[0] < 0 || report[1] < 0) {
+    error = EMFILE;
+    for (int fd : report)
+      if (fd >= 0) ::close(fd);
+    return -1;
+  }
+  args.error_fd = report[1];
   sigset_t all, old;
   sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &old);
-  volatile int child_error = 0;
   const pid_t pid = ::vfork();
-  if (pid == 0) exec_child(args, &child_error);
+  if (pid == 0) exec_child(args);
   const int vfork_errno = errno;
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  ::close(report[1]);
   if (pid < 0) {
+    ::close(report[0]);
     error = vfork_errno;
     return -1;
   }
-  if (child_error != 0) {  // it did not get to exec: reap it
+  int child_error = 0;
+  ssize_t n;
+  do {
+    n = ::read(report[0], &child_error, sizeof child_error);
+  } while (n < 0 && errno == EINTR);
+  ::close(report[0]);
+  if (n == static_cast<ssize_t>(sizeof child_error)) {  // it did not get to exec: reap it
     error = child_error;
     ::waitpid(pid, nullptr, 0);
     return -1;
