@@ -27,17 +27,6 @@ constexpr const char* kOutputsDir = "/tmp/wf-outputs";
 constexpr const char* kStateDir = "/wf-state";
 constexpr int kDeadlineSlackSeconds = 30;
 
-// Exit codes of `wf step` by failure class (docs/argo.md).
-int exit_code_of(core::FailureClass c) {
-  switch (c) {
-    case core::FailureClass::kTransient: return 75;
-    case core::FailureClass::kRateLimited: return 76;
-    case core::FailureClass::kLock: return 77;
-    case core::FailureClass::kTimeout: return 124;
-    case core::FailureClass::kCancelled: return 130;
-    default: return 1;
-  }
-}
 
 // What each step's expressions read of other steps: outputs by name, and
 // the steps read whole (all outputs, not known before the run).
@@ -111,7 +100,7 @@ Value retry_strategy(const model::RetryPolicy& r) {
     std::vector<std::string> codes;
     for (auto c : {core::FailureClass::kPermanent, core::FailureClass::kTransient, core::FailureClass::kRateLimited,
                    core::FailureClass::kLock, core::FailureClass::kTimeout, core::FailureClass::kCancelled})
-      if (r.retries(c)) codes.push_back(std::to_string(exit_code_of(c)));
+      if (r.retries(c)) codes.push_back(std::to_string(core::step_exit_code(c)));
     expression = "asInt(lastRetry.exitCode) in [" + core::join(codes, ", ") + "]";
   }
   Obj backoff{{"duration", go_duration(r.backoff.delay)},

@@ -158,14 +158,7 @@ int exit_code(const exec::SingleStepEnd& end) {
     case Outcome::kCancelled: return 130;
     case Outcome::kFailure: break;
   }
-  switch (end.failure_class) {
-    case core::FailureClass::kTransient: return 75;
-    case core::FailureClass::kRateLimited: return 76;
-    case core::FailureClass::kLock: return 77;
-    case core::FailureClass::kTimeout: return 124;
-    case core::FailureClass::kCancelled: return 130;
-    default: return 1;
-  }
+  return core::step_exit_code(end.failure_class);
 }
 
 // One file per output (masked, as every sink) plus wf-outcome.

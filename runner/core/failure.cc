@@ -23,4 +23,16 @@ std::optional<FailureClass> parse_failure_class(std::string_view s) {
   return std::nullopt;
 }
 
+int step_exit_code(FailureClass c) {
+  switch (c) {
+    case FailureClass::kTransient: return 75;
+    case FailureClass::kRateLimited: return 76;
+    case FailureClass::kLock: return 77;
+    case FailureClass::kTimeout: return 124;
+    case FailureClass::kCancelled: return 130;
+    case FailureClass::kPermanent: return 1;
+  }
+  return 1;
+}
+
 }  // namespace wf::core

@@ -14,4 +14,9 @@ const char* failure_class_name(FailureClass c);
 /// The inverse of failure_class_name; nullopt for anything else.
 std::optional<FailureClass> parse_failure_class(std::string_view s);
 
+/// `wf step`'s exit code for a failure of class `c` (docs/argo.md), which
+/// `wf export argo`'s retry expressions test: 1 permanent, 75 transient,
+/// 76 rate-limited, 77 lock, 124 timeout, 130 cancelled.
+int step_exit_code(FailureClass c);
+
 }  // namespace wf::core
