@@ -115,7 +115,6 @@ class Scheduler {
     e.outputs = run.masked(s.outputs);
     e.links = s.links;
     e.reused = s.reused;
-    e.name = s.step->name != s.step->id ? s.step->name : std::string();
     e.step_summary = s.step_summary;
     if (!s.attempts.empty() && !s.attempts.back().ok) e.failure_class = s.attempts.back().failure_class;
     e.selected = s.selected;

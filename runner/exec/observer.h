@@ -68,7 +68,6 @@ struct StepEnd {
   std::vector<std::pair<std::string, std::string>> links;
   bool reused = false;           // taken from the journal of an earlier run (--resume)
   bool selected = true;          // false: left out by --only (skipped)
-  std::string name;              // its `name:`, when it has one other than its id
   std::optional<FailureClass> failure_class;  // of its last attempt, when that failed
   std::string step_summary;      // Markdown it wrote to $GITHUB_STEP_SUMMARY (masked)
 };

@@ -115,7 +115,7 @@ std::string summary_row(const exec::StepEnd& s) {
   if (!s.reason.empty()) details.push_back(md_text(cut(s.reason, 2000)));
   for (const auto& [title, url] : s.links) details.push_back(md_link(title, cut(url, 2000)));
   std::string step = md_text(s.step_id);
-  if (!s.name.empty()) step += " (" + md_text(cut(s.name, 200)) + ")";
+  if (!s.step_name.empty()) step += " (" + md_text(cut(s.step_name, 200)) + ")";
   std::string row = "| " + std::string(outcome_emoji(s)) + " | " + step + " | " +
                     exec::outcome_name(s.outcome) + " | " + std::to_string(s.attempts) + " | " +
                     (s.attempts > 0 || s.duration.count() > 0 ? format_elapsed(s.duration) : "–") +
@@ -400,7 +400,7 @@ std::string GitHubPrinter::summary_tail(const exec::RunEnd& end, size_t budget) 
   for (const auto& step : end.steps) {
     if (step.step_summary.empty()) continue;
     std::string part = "#### " + std::string(outcome_emoji(step)) + " " + md_text(step.step_id) +
-                       (step.name.empty() ? "" : " (" + md_text(cut(step.name, 200)) + ")") + "\n\n" +
+                       (step.step_name.empty() ? "" : " (" + md_text(cut(step.step_name, 200)) + ")") + "\n\n" +
                        step.step_summary + (step.step_summary.ends_with('\n') ? "\n" : "\n\n");
     if (out.size() + part.size() > budget) {
       ++left_out;

@@ -418,7 +418,7 @@ TEST_CASE("github: the summary has names, classes and each step's own summary", 
   GitHubPrinter printer(out.file, {.step_summary_path = summary.path});
   printer.run_started(test::run_start(2));
   auto a = test::step_end("build", Outcome::kSuccess);
-  a.name = "Build the image";
+  a.step_name = "Build the image";
   a.step_summary = "## Image\n\ndigest sha256:abc";
   a.links = {{"image", "https://registry.test/img@sha256:abc"}};
   auto b = test::step_end("deploy", Outcome::kFailure, 3);
