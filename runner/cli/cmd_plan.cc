@@ -14,7 +14,6 @@
 #include "runner/core/json.h"
 #include "runner/core/strings.h"
 #include "runner/graph/dag.h"
-#include "runner/model/inputs.h"
 #include "runner/model/resolve.h"
 
 namespace wf::cli {
@@ -210,13 +209,8 @@ std::unique_ptr<PlanPreviewer> make_previewer(const Env& env, const model::Workf
 int cmd_plan(const Env& env, const PlanArgs& args) {
   auto wf = load_checked(args.file, env.registry, env.err);
   if (!wf) return 2;
-  auto overrides = parse_input_args(args.inputs, env.err);
-  if (!overrides) return 2;
-  auto inputs = model::resolve_inputs(*wf, *overrides);
-  if (!inputs) {
-    for (const auto& e : inputs.error()) env.err << "error: " << e << "\n";
-    return 2;
-  }
+  auto inputs = input_values(*wf, args.inputs, env.err);
+  if (!inputs) return 2;
   // Values are shown with secrets as ***; previews run the real tools with
   // the real secrets (when they are all set) and are masked.
   core::Value::Object secrets;

@@ -17,7 +17,6 @@
 #include "runner/core/strings.h"
 #include "runner/exec/executor.h"
 #include "runner/exec/secrets.h"
-#include "runner/model/inputs.h"
 #include "runner/status/console_printer.h"
 #include "runner/status/github_printer.h"
 #include "runner/status/json_printer.h"
@@ -63,13 +62,8 @@ Observers make_observers(const RunArgs& args) {
 // The run's options from the command line; nullopt (after printing why) on a
 // usage error.
 std::optional<exec::RunOptions> run_options(const Env& env, const RunArgs& args, const model::Workflow& wf) {
-  auto overrides = parse_input_args(args.inputs, env.err);
-  if (!overrides) return std::nullopt;
-  auto inputs = model::resolve_inputs(wf, *overrides);
-  if (!inputs) {
-    for (const auto& e : inputs.error()) env.err << "error: " << e << "\n";
-    return std::nullopt;
-  }
+  auto inputs = input_values(wf, args.inputs, env.err);
+  if (!inputs) return std::nullopt;
   std::vector<std::string> ids;
   for (const auto& s : wf.steps) ids.push_back(s.id);
   for (const auto& id : args.only) {

@@ -16,7 +16,6 @@
 #include "runner/core/strings.h"
 #include "runner/exec/secrets.h"
 #include "runner/exec/single_step.h"
-#include "runner/model/inputs.h"
 
 namespace wf::cli {
 
@@ -192,13 +191,8 @@ int cmd_step(const Env& env, const StepArgs& args) {
     env.err << "error: " << core::with_suggestion("no step '" + args.step + "' in " + args.file, args.step, ids) << "\n";
     return 2;
   }
-  auto overrides = parse_input_args(args.inputs, env.err);
-  if (!overrides) return 2;
-  auto inputs = model::resolve_inputs(*wf, *overrides);
-  if (!inputs) {
-    for (const auto& e : inputs.error()) env.err << "error: " << e << "\n";
-    return 2;
-  }
+  auto inputs = input_values(*wf, args.inputs, env.err);
+  if (!inputs) return 2;
   auto needs = parse_needs(args, *wf, env.err);
   if (!needs) return 2;
   auto secrets = exec::load_secrets(*wf);

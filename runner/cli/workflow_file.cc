@@ -97,6 +97,18 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_input_args
   return out;
 }
 
+std::optional<core::Value> input_values(const model::Workflow& wf, const std::vector<std::string>& raw,
+                                        std::ostream& err) {
+  auto overrides = parse_input_args(raw, err);
+  if (!overrides) return std::nullopt;
+  auto inputs = model::resolve_inputs(wf, *overrides);
+  if (!inputs) {
+    for (const auto& e : inputs.error()) err << "error: " << e << "\n";
+    return std::nullopt;
+  }
+  return std::move(*inputs);
+}
+
 bool in_github_actions() {
   const char* gh = std::getenv("GITHUB_ACTIONS");
   return gh && std::string(gh) == "true";

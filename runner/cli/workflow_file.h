@@ -30,6 +30,12 @@ std::optional<model::Workflow> load_checked(const std::string& path, const step_
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_input_args(const std::vector<std::string>& raw,
                                                                                 std::ostream& err);
 
+/// The workflow's `inputs` context from `-i` arguments and the declared
+/// defaults (what run, plan and step use); prints each problem to `err` and
+/// returns nullopt when there is any.
+std::optional<core::Value> input_values(const model::Workflow& wf, const std::vector<std::string>& raw,
+                                        std::ostream& err);
+
 /// The grace between SIGINT, SIGTERM and SIGKILL for stopping a step, fitted
 /// to the host so wf is done before the host kills it (DESIGN §1).
 services::StopPolicy default_stop_policy();

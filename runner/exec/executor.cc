@@ -103,23 +103,6 @@ class Scheduler {
   }
   bool any_failure() const { return plan_.failed(); }
 
-  static StepEnd step_end(const StepState& s, const RunShared& run) {
-    StepEnd e;
-    e.step_id = s.step->id;
-    if (s.step->name != s.step->id) e.step_name = s.step->name;
-    e.outcome = s.outcome;
-    e.continue_on_error = s.step->continue_on_error && s.outcome == Outcome::kFailure;
-    e.reason = s.reason;
-    e.attempts = static_cast<int>(s.attempts.size());
-    e.duration = s.duration;
-    e.outputs = run.masked(s.outputs);
-    e.links = s.links;
-    e.reused = s.reused;
-    e.step_summary = s.step_summary;
-    if (!s.attempts.empty() && !s.attempts.back().ok) e.failure_class = s.attempts.back().failure_class;
-    e.selected = s.selected;
-    return e;
-  }
 
  private:
   // ---- the pool ----
@@ -286,7 +269,7 @@ class Scheduler {
                                              {"attempts", static_cast<int>(s.attempts.size())},
                                              {"reason", s.reason},
                                              {"reused", s.reused}}));
-    StepEnd end = step_end(s, run_);
+    StepEnd end = detail::step_end(s, run_);
     run_.notify([&](RunObserver& o) { o.step_finished(end); });
   }
 
@@ -419,6 +402,25 @@ core::Expected<std::unique_ptr<Journal>, std::string> open_run(RunShared& run, c
   return journal;
 }
 
+
+StepEnd step_end(const StepState& s, const RunShared& run) {
+  StepEnd e;
+  e.step_id = s.step->id;
+  if (s.step->name != s.step->id) e.step_name = s.step->name;
+  e.outcome = s.outcome;
+  e.continue_on_error = s.step->continue_on_error && s.outcome == Outcome::kFailure;
+  e.reason = s.reason;
+  e.attempts = static_cast<int>(s.attempts.size());
+  e.duration = s.duration;
+  e.outputs = run.masked(s.outputs);
+  e.links = s.links;
+  e.reused = s.reused;
+  e.step_summary = s.step_summary;
+  if (!s.attempts.empty() && !s.attempts.back().ok) e.failure_class = s.attempts.back().failure_class;
+  e.selected = s.selected;
+  return e;
+}
+
 }  // namespace detail
 
 core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, const RunOptions& options,
@@ -464,7 +466,7 @@ core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, cons
   end.duration = since(clock, start);
   end.ok = !scheduler.any_failure() && !end.cancelled;
   end.exit_code = end.cancelled ? 130 : end.ok ? 0 : 1;
-  for (const auto& s : scheduler.states()) end.steps.push_back(Scheduler::step_end(s, run));
+  for (const auto& s : scheduler.states()) end.steps.push_back(detail::step_end(s, run));
   end.outputs = scheduler.workflow_outputs();
   auto written =
       write_file_atomic(run.run_dir + "/report.json", core::to_json(report_json(run, scheduler.states(), end), 2) + "\n");

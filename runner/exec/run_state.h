@@ -82,6 +82,10 @@ core::Expected<std::unique_ptr<Journal>, std::string> open_run(RunShared& run, c
                                                                const std::string& state_dir,
                                                                const std::string& run_id);
 
+/// What observers get when a step ends: its state, outputs masked. One
+/// builder for the scheduler and run_single_step.
+StepEnd step_end(const StepState& s, const RunShared& run);
+
 /// Runs every attempt of a step (retries, backoff, timeouts) and fills
 /// job.state's outcome, outputs, attempts. Called on the step's own thread.
 void run_step(RunShared& run, StepJob& job);

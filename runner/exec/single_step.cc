@@ -126,15 +126,7 @@ core::Expected<SingleStepEnd, std::string> run_single_step(const model::Workflow
     state.reason = deps.masker->mask(d.reason);
   }
   journal_end(run, state);
-  StepEnd end;
-  end.step_id = state.step->id;
-  end.outcome = state.outcome;
-  end.continue_on_error = state.step->continue_on_error && state.outcome == Outcome::kFailure;
-  end.reason = state.reason;
-  end.attempts = static_cast<int>(state.attempts.size());
-  end.duration = state.duration;
-  end.outputs = run.masked(state.outputs);
-  end.links = state.links;
+  StepEnd end = detail::step_end(state, run);
   run.notify([&](RunObserver& o) { o.step_finished(end); });
 
   SingleStepEnd out;

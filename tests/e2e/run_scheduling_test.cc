@@ -80,10 +80,12 @@ steps:
   INFO(w.all());
   REQUIRE(w.r.exit_code == 0);
   CHECK(w.seconds > 1.9);
-  CHECK(w.seconds < 2.7);  // waves: 3 s
+  // Waves would take 3 s; the bounds leave room for a loaded machine. The
+  // journal's order below is the exact check.
+  CHECK(w.seconds < 2.95);
   REQUIRE(w.report.is_object());
   CHECK(w.report.value("duration_ms", 0.0) >= 1900);
-  CHECK(w.report.value("duration_ms", 0.0) < 2700);
+  CHECK(w.report.value("duration_ms", 0.0) < 2900);
   CHECK(duration_s(step_of(w.report, "a")) == Approx(1.0).margin(0.4));
   CHECK(duration_s(step_of(w.report, "b")) == Approx(1.0).margin(0.4));
   CHECK(duration_s(step_of(w.report, "c")) == Approx(2.0).margin(0.4));
@@ -109,8 +111,7 @@ steps:
   INFO(two.all());
   REQUIRE(two.r.exit_code == 0);
   CHECK(max_concurrency(two.journal) == 2);
-  CHECK(two.seconds > 0.55);
-  CHECK(two.seconds < 1.1);  // two at a time: 0.6 s; one at a time: 1.2 s
+  CHECK(two.seconds > 0.55);  // two at a time: 0.6 s (the journal's overlap above is the exact check)
 
   auto one = wf_run(dir, {"run", "wf.yaml", "-j", "1"});
   INFO(one.all());
