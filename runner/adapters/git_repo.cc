@@ -1,9 +1,11 @@
 #include "runner/adapters/git_repo.h"
 
 #include <git2.h>
+#include <git2/sys/errors.h>  // git_error_set_str (moved there in libgit2 1.8)
 
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
 #include <set>
 
 namespace wf::adapters {
@@ -267,10 +269,15 @@ bool touches(git_repository* repo, git_commit* commit, const std::vector<std::st
 
 class LibGit2Repo : public services::GitRepo {
  public:
-  LibGit2Repo() { git_libgit2_init(); }
-  ~LibGit2Repo() override { git_libgit2_shutdown(); }
+  LibGit2Repo() = default;
+  // libgit2 starts on first use: its start-up loads the CA bundle (~25 ms),
+  // which a run that never touches a repository should not pay.
+  ~LibGit2Repo() override {
+    if (started_) git_libgit2_shutdown();
+  }
 
   std::optional<services::GitInfo> describe(const std::string& dir) override {
+    start();
     Repo repo;
     if (git_repository_open_ext(&repo.p, dir.c_str(), 0, nullptr) != 0) return std::nullopt;
     services::GitInfo info;
@@ -298,6 +305,7 @@ class LibGit2Repo : public services::GitRepo {
 
   GitResult<std::vector<services::GitStatusEntry>> status(const std::string& dir,
                                                           const std::vector<std::string>& paths) override {
+    start();
     Repo repo;
     if (auto r = open(repo, dir); !r) return core::unexpected(r.error());
     // wf's own state folder never makes a tree dirty (in memory only: nothing is written).
@@ -326,6 +334,7 @@ class LibGit2Repo : public services::GitRepo {
   }
 
   GitResult<std::string> remote_url(const std::string& dir, const std::string& remote) override {
+    start();
     Repo repo;
     if (auto r = open(repo, dir); !r) return core::unexpected(r.error());
     Remote r;
@@ -335,6 +344,7 @@ class LibGit2Repo : public services::GitRepo {
   }
 
   std::optional<std::pair<std::string, std::string>> upstream(const std::string& dir) override {
+    start();
     Repo repo;
     if (!open(repo, dir)) return std::nullopt;
     Ref head;
@@ -350,6 +360,7 @@ class LibGit2Repo : public services::GitRepo {
   GitResult<std::vector<services::GitRemoteHead>> ls_remote(const std::string& dir, const std::string& remote,
                                                             const GitAuth& auth,
                                                             const core::CancelToken* cancel) override {
+    start();
     Repo repo;
     if (auto r = open(repo, dir); !r) return core::unexpected(r.error());
     Remote rem;
@@ -371,6 +382,7 @@ class LibGit2Repo : public services::GitRepo {
   GitResult<bool> contains(const std::string& dir, const std::string& remote, const std::string& remote_ref,
                            const std::string& remote_sha, const std::string& commit, const GitAuth& auth,
                            const core::CancelToken* cancel) override {
+    start();
     Repo repo;
     if (auto r = open(repo, dir); !r) return core::unexpected(r.error());
     git_oid remote_oid, commit_oid;
@@ -410,6 +422,7 @@ class LibGit2Repo : public services::GitRepo {
   GitResult<std::vector<services::GitCommit>> log(const std::string& dir, const std::string& from,
                                                   const std::vector<std::string>& hide, size_t limit,
                                                   const std::vector<std::string>& paths) override {
+    start();
     Repo repo;
     if (auto r = open(repo, dir); !r) return core::unexpected(r.error());
     Owned<git_revwalk, git_revwalk_free> walk;
@@ -434,6 +447,7 @@ class LibGit2Repo : public services::GitRepo {
 
   GitResult<services::GitCheckoutResult> checkout(const services::GitCheckoutRequest& req,
                                                   const core::CancelToken* cancel) override {
+    start();
     if (req.depth > 0) {
 #if LIBGIT2_VER_MAJOR > 1 || LIBGIT2_VER_MINOR >= 7
       // Shallow fetches exist from libgit2 1.7 on (git_fetch_options::depth).
@@ -540,6 +554,15 @@ class LibGit2Repo : public services::GitRepo {
     if (rc != 0) return core::unexpected(last_error(rc, "checkout"));
     return true;
   }
+
+  void start() {
+    std::call_once(once_, [this] {
+      git_libgit2_init();
+      started_ = true;
+    });
+  }
+  std::once_flag once_;
+  bool started_ = false;
 };
 
 }  // namespace

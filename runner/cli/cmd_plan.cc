@@ -175,7 +175,8 @@ struct Planner {
 // previews of the steps that read it; one that the workflow's env reads
 // reaches every step: then nullptr (and a note), no step is previewed.
 std::unique_ptr<PlanPreviewer> make_previewer(const Env& env, const model::Workflow& wf, const core::Value& inputs,
-                                              core::SecretMasker& masker, const core::CancelToken& cancel) {
+                                              const core::Value& git, core::SecretMasker& masker,
+                                              const core::CancelToken& cancel) {
   core::Value::Object secrets;
   std::map<std::string, std::string> missing;
   for (const auto& s : wf.secrets) {
@@ -191,7 +192,7 @@ std::unique_ptr<PlanPreviewer> make_previewer(const Env& env, const model::Workf
     }
   }
   for (const auto& [name, message] : missing) env.err << "note: " << message << " (the steps that read it are not previewed)\n";
-  auto values = exec::make_run_values(wf, inputs, core::Value(std::move(secrets)), git_context(wf.dir), "plan");
+  auto values = exec::make_run_values(wf, inputs, core::Value(std::move(secrets)), git, "plan");
   if (!values) {
     env.err << "note: no previews: " << masker.mask(values.error()) << "\n";
     return nullptr;
@@ -218,12 +219,13 @@ int cmd_plan(const Env& env, const PlanArgs& args) {
   core::SecretMasker masker;
   core::CancelToken cancel;
   SignalWatcher signals(cancel, nullptr);  // before the previews start threads
-  std::unique_ptr<PlanPreviewer> previewer = make_previewer(env, *wf, *inputs, masker, cancel);
+  core::Value git = git_context(*wf);
+  std::unique_ptr<PlanPreviewer> previewer = make_previewer(env, *wf, *inputs, git, masker, cancel);
 
   Planner p{env, *wf, {}, previewer.get()};
   p.ctx.named_values = core::Value(core::Value::Object{
       {"inputs", *inputs}, {"secrets", core::Value(std::move(secrets))}, {"env", core::Value(core::Value::Object{})},
-      {"steps", core::Value(core::Value::Object{})}, {"git", git_context(wf->dir)},
+      {"steps", core::Value(core::Value::Object{})}, {"git", git},
       {"wf", core::Value(core::Value::Object{{"workflow", wf->name}, {"run_id", "(new)"}, {"attempt", 1}})}});
 
   auto waves = graph::waves(*wf);

@@ -87,7 +87,7 @@ std::optional<exec::RunOptions> run_options(const Env& env, const RunArgs& args,
   options.wait_lock = args.wait_lock;
   options.inputs = *inputs;
   options.secrets = *secrets;
-  options.git = git_context(wf.dir);
+  options.git = git_context(wf);
   options.stop = default_stop_policy();
   options.hard_stop = hard_stop_policy();
   if (!args.stop_grace.empty()) {

@@ -204,7 +204,7 @@ int cmd_step(const Env& env, const StepArgs& args) {
   options.state_dir = args.state_dir;
   options.inputs = *inputs;
   options.secrets = *secrets;
-  options.git = git_context(wf->dir);
+  options.git = git_context(*wf);
   options.stop = default_stop_policy();
   options.base_env = process_environment();
 

@@ -137,8 +137,9 @@ std::map<std::string, std::string> process_environment() {
   return env;
 }
 
-core::Value git_context(const std::string& dir) {
-  auto info = adapters::make_git_repo()->describe(dir);
+core::Value git_context(const model::Workflow& wf) {
+  if (!wf.reads_git) return core::Value(core::Value::Object{});
+  auto info = adapters::make_git_repo()->describe(wf.dir);
   if (!info) return core::Value(core::Value::Object{});
   return core::Value(core::Value::Object{{"sha", info->sha},
                                          {"ref", info->ref},

@@ -52,9 +52,11 @@ bool in_github_actions();
 /// wf's own environment, which steps inherit.
 std::map<std::string, std::string> process_environment();
 
-/// The `git` expression context for the repository holding `dir`: sha, ref,
-/// branch, dirty, remote (read with libgit2); {} outside a repository.
-core::Value git_context(const std::string& dir);
+/// The `git` expression context for the repository holding the workflow's
+/// folder: sha, ref, branch, dirty, remote (read with libgit2); {} outside a
+/// repository, and {} without reading anything when no expression of `wf`
+/// reads `git` (libgit2's start-up alone costs ~25 ms: it loads the CA bundle).
+core::Value git_context(const model::Workflow& wf);
 
 /// The real adapters behind `wf run`, `wf step` and `wf plan`'s previews
 /// (processes, HTTP, git) and the system clock, owned together.

@@ -41,6 +41,7 @@ class Scheduler {
       : run_(run),
         previous_(previous),
         plan_(graph::Plan::of(*run.wf, run.options->keep_going, run.options->only)),
+        needs_(graph::need_indexes(*run.wf)),
         entries_(run.wf->steps.size()) {
     const auto& wf = *run.wf;
     for (size_t i = 0; i < wf.steps.size(); ++i) {
@@ -190,7 +191,7 @@ class Scheduler {
       out.emplace_back(id, entries_[n]);
     };
     if (step.reads_all_steps) {
-      for (size_t n : graph::transitive_needs(*run_.wf, i)) add(n);
+      for (size_t n : graph::transitive_needs(needs_, i)) add(n);
     } else {
       for (const auto& ref : step.step_refs)
         if (const model::Step* s = run_.wf->step(ref.id)) add(static_cast<size_t>(s - run_.wf->steps.data()));
@@ -242,8 +243,9 @@ class Scheduler {
   // The $GITHUB_ENV/$GITHUB_PATH exports of every step `i` needs, directly
   // or not, in the order they finished (as a GitHub job applies them).
   std::vector<Value> inherited_exports(size_t i) const {
+    if (exporters_ == 0) return {};
     std::vector<const StepState*> done;
-    for (size_t n : graph::transitive_needs(*run_.wf, i))
+    for (size_t n : graph::transitive_needs(needs_, i))
       if (!states_[n].exports.is_null()) done.push_back(&states_[n]);
     std::sort(done.begin(), done.end(),
               [](const StepState* a, const StepState* b) { return a->finish_seq < b->finish_seq; });
@@ -255,6 +257,7 @@ class Scheduler {
   // Journals and reports a finished step (on the scheduler's thread, no lock held).
   void finished(StepState& s) {
     s.finish_seq = ++finished_count_;
+    if (!s.exports.is_null()) ++exporters_;
     const char* conclusion =
         s.outcome == Outcome::kFailure && s.step->continue_on_error ? "success" : outcome_name(s.outcome);
     entries_[s.index] = Value(Value::Object{
@@ -276,10 +279,12 @@ class Scheduler {
   RunShared& run_;
   const JournalState* previous_;
   graph::Plan plan_;
+  std::vector<std::vector<size_t>> needs_;  // graph::need_indexes, built once
   std::vector<StepState> states_;
   std::vector<Value> entries_;   // steps.<id> of each finished step (null until then)
   size_t jobs_ = 1;
   size_t finished_count_ = 0;
+  size_t exporters_ = 0;         // finished steps with $GITHUB_ENV/$GITHUB_PATH exports
   core::CancelToken never_;      // for always() steps after a cancel when there is no hard cancel
 
   std::mutex mu_;                // guards the three below

@@ -106,6 +106,10 @@ std::set<size_t> transitive_needs(const model::Workflow& wf, size_t index) {
   return reach(need_indexes(wf), index);
 }
 
+std::set<size_t> transitive_needs(const std::vector<std::vector<size_t>>& needs, size_t index) {
+  return reach(needs, index);
+}
+
 std::vector<std::vector<std::string>> waves(const model::Workflow& wf) {
   auto needs = need_indexes(wf);
   std::vector<int> depth(wf.steps.size(), -1);

@@ -22,6 +22,9 @@ std::vector<std::vector<size_t>> need_indexes(const model::Workflow& wf);
 
 /// Every step `index` transitively needs (indexes). Requires no cycle.
 std::set<size_t> transitive_needs(const model::Workflow& wf, size_t index);
+/// The same from need_indexes()'s result, for a caller that asks for many
+/// steps (building the indexes is O(steps)).
+std::set<size_t> transitive_needs(const std::vector<std::vector<size_t>>& needs, size_t index);
 
 /// Waves: wave 0 has the steps with no needs, wave k those whose longest
 /// chain of needs is k long; within a wave, file order. Requires no cycle.

@@ -50,6 +50,8 @@ class LoadContext {
   std::vector<std::string> input_names;
   std::vector<std::string> secret_names;
   std::vector<std::string> step_ids;
+  /// Some expression read so far refers to the `git` context.
+  bool reads_git = false;
 
   // ---- load_context.cc: shapes and plain values ----
 

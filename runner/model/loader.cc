@@ -210,6 +210,7 @@ LoadResult load_workflow_text(std::string_view text, const std::string& file, co
       wf.file = file;
       wf.dir = directory_of(file);
       if (wf.name.empty()) wf.name = stem_of(file);
+      wf.reads_git = cx.reads_git;
       if (result.diagnostics.empty())
         result.workflow = std::move(wf);
       else
@@ -242,10 +243,13 @@ LoadResult load_workflow_file(const std::string& path, const LoadOptions& option
   if (!fs::is_regular_file(status)) return file_error(path, "not a regular file: a workflow is a YAML file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return file_error(path, std::string("cannot read the file: ") + std::strerror(errno));
-  std::string text(kMaxWorkflowBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  // Read in chunks up to one byte past the limit: a buffer of the limit's
+  // size, zeroed, cost more than parsing a small file.
+  std::string text;
+  char chunk[64 * 1024];
+  while (text.size() <= kMaxWorkflowBytes && in.read(chunk, sizeof chunk).gcount() > 0)
+    text.append(chunk, static_cast<size_t>(in.gcount()));
   if (in.bad()) return file_error(path, std::string("cannot read the file: ") + std::strerror(errno));
-  text.resize(static_cast<size_t>(in.gcount()));
   if (text.size() > kMaxWorkflowBytes)
     return file_error(path, "the file is larger than " + std::to_string(kMaxWorkflowBytes >> 20) +
                                 " MiB; a workflow file must be smaller");

@@ -65,6 +65,7 @@ std::optional<expr::Template> LoadContext::template_of(const YamlNode& n, const 
 void LoadContext::check_references(const YamlNode& n, const std::vector<expr::Reference>& refs,
                                    const ExprScope& scope) {
   for (const auto& ref : refs) {
+    if (!ref.path.empty() && core::iequals(ref.path[0], "git")) reads_git = true;
     if (ref.path.size() < 2) {
       if (!ref.path.empty() && core::iequals(ref.path[0], "steps") && scope.reads_all_steps)
         *scope.reads_all_steps = true;

@@ -123,6 +123,9 @@ struct Workflow {
   Defaults defaults;
   std::vector<Step> steps;                // in file order
   std::vector<std::pair<std::string, Param>> outputs;  // workflow outputs (expressions)
+  /// Some expression reads the `git` context: only then is the repository
+  /// described before the run (libgit2's start-up and a status scan).
+  bool reads_git = false;
 
   const Step* step(std::string_view id) const;
   const InputDecl* input(std::string_view name) const;
