@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -96,10 +97,32 @@ bool is_executable_file(const std::filesystem::path& p) {
 /// one then resolves against the child's cwd, as in a shell), else the first
 /// executable of that name in PATH, made absolute because the child changes
 /// directory before exec. nullopt: not found.
+std::optional<std::string> search_executable(const ProcessSpec& spec, const std::string& path);
+
+/// The same, remembering what a search found: a run starts the same few
+/// programs (bash) over and over, and a search of a long PATH costs a stat
+/// per entry. A remembered file is checked with one access(2).
 std::optional<std::string> resolve_executable(const ProcessSpec& spec) {
   const std::string& name = spec.argv.front();
   if (name.find('/') != std::string::npos) return name;
   const std::string path = search_path(spec);
+  static std::mutex mu;
+  static std::map<std::string, std::string, std::less<>> found;  // PATH \0 cwd \0 name -> file
+  std::string key = path + '\0' + spec.cwd + '\0' + name;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto it = found.find(key); it != found.end() && ::access(it->second.c_str(), X_OK) == 0) return it->second;
+  }
+  auto file = search_executable(spec, path);
+  if (file) {
+    std::lock_guard<std::mutex> lock(mu);
+    found[key] = *file;
+  }
+  return file;
+}
+
+std::optional<std::string> search_executable(const ProcessSpec& spec, const std::string& path) {
+  const std::string& name = spec.argv.front();
   std::size_t begin = 0;
   while (true) {
     const std::size_t end = path.find(':', begin);

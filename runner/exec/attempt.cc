@@ -1,8 +1,11 @@
 // One step, all its attempts: resolve the definition, run the step type,
 // classify, retry by policy with backoff, enforce timeouts.
 
+#include <sys/stat.h>
+
 #include <filesystem>
 
+#include "runner/core/files.h"
 #include "runner/core/json.h"
 #include "runner/exec/backoff.h"
 #include "runner/exec/resolve_step.h"
@@ -54,19 +57,20 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
                            const std::optional<Deadline>& deadline) {
   const model::Step& step = *job.state->step;
   const step_api::StepType* type = run.deps->registry->find(step.uses);
-  std::string attempt_dir = (fs::path(run.run_dir) / "steps" / step.id / std::to_string(attempt)).string();
-  std::error_code ec;
-  fs::create_directories(attempt_dir, ec);
   // Scratch files ($WF_OUTPUT and friends) hold values before masking:
-  // only the user may enter the folders that hold them.
-  for (const fs::path& d : {fs::path(run.run_dir) / "steps", fs::path(run.run_dir) / "steps" / step.id, fs::path(attempt_dir)})
-    fs::permissions(d, fs::perms::owner_all, fs::perm_options::replace, ec);
+  // only the user may enter the folders that hold them (open_run made
+  // steps/ the same way).
+  std::string step_dir = run.run_dir + "/steps/" + step.id;
+  std::string attempt_dir = step_dir + "/" + std::to_string(attempt);
+  ::mkdir(step_dir.c_str(), 0700);  // exists from an earlier attempt: fine
+  ::mkdir(attempt_dir.c_str(), 0700);
   AttemptOutcome out;
   out.record.attempt = attempt;
   out.record.log_file = (fs::path(run.run_dir) / "logs" / (step.id + "." + std::to_string(attempt) + ".log")).string();
 
   run.journal->append(Value(Value::Object{
-      {"event", "attempt_started"}, {"step", step.id}, {"attempt", attempt}, {"definition_hash", p.hash}}));
+      {"event", "attempt_started"}, {"step", step.id}, {"attempt", attempt}, {"definition_hash", p.hash}}),
+                      Journal::Sync::kLater);
   AttemptStart as{step.id, step.uses, attempt, 1 + step.retry.limit, out.record.log_file,
                   step.name != step.id ? step.name : std::string(), p.working_directory};
   run.notify([&](RunObserver& o) { o.attempt_started(as); });
@@ -105,7 +109,7 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
   out.step_summary = run.deps->masker->mask(files.summary);
   // The scratch directory may hold unmasked values (a run step's $WF_OUTPUT):
   // nothing under .wf/ keeps a secret.
-  fs::remove_all(attempt_dir, ec);
+  core::remove_tree(attempt_dir);
   if (!out.result.ok) {
     if (timed_out) {
       out.result.failure_class = core::FailureClass::kTimeout;
@@ -126,7 +130,8 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
                                           {"ok", out.record.ok},
                                           {"class", out.record.ok ? Value() : Value(core::failure_class_name(out.record.failure_class))},
                                           {"summary", out.record.summary},
-                                          {"duration_ms", static_cast<double>(out.record.duration.count())}}));
+                                          {"duration_ms", static_cast<double>(out.record.duration.count())}}),
+                      Journal::Sync::kLater);
   return out;
 }
 

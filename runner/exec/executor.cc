@@ -70,6 +70,10 @@ class Scheduler {
         return condition(i, st);
       });
       for (const auto& st : adv.settled) settle(st);
+      // Group commit: the step_finished lines of every step that ended since
+      // the last round reach the disk, in one fdatasync, before a step that
+      // needs them starts.
+      run_.journal->sync();
       for (size_t i : adv.start) start(i);
       if (plan_.done()) break;
       if (adv.start.empty() && adv.settled.empty() && plan_.running() == 0) break;  // cannot happen in a DAG
@@ -271,7 +275,8 @@ class Scheduler {
                                              {"exports", s.exports.is_null() ? Value() : run_.masked(s.exports)},
                                              {"attempts", static_cast<int>(s.attempts.size())},
                                              {"reason", s.reason},
-                                             {"reused", s.reused}}));
+                                             {"reused", s.reused}}),
+                         Journal::Sync::kLater);
     StepEnd end = detail::step_end(s, run_);
     run_.notify([&](RunObserver& o) { o.step_finished(end); });
   }
@@ -397,6 +402,9 @@ core::Expected<std::unique_ptr<Journal>, std::string> open_run(RunShared& run, c
   run.run_dir = (fs::path(state_dir) / "runs" / run_id).string();
   std::error_code ec;
   fs::create_directories(fs::path(run.run_dir) / "logs", ec);
+  // Each attempt's scratch folder goes under steps/, which only the user may enter.
+  fs::create_directories(fs::path(run.run_dir) / "steps", ec);
+  fs::permissions(fs::path(run.run_dir) / "steps", fs::perms::owner_all, fs::perm_options::replace, ec);
   auto journal = Journal::open(run.run_dir);
   if (!journal) return core::unexpected("cannot write the run state in " + run.run_dir + ": " + journal.error());
   run.journal = journal->get();

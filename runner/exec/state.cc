@@ -33,16 +33,21 @@ std::string errno_text(int err) { return std::strerror(err); }
 
 // Writes all of `data` at the file's current offset (or its end, with
 // O_APPEND), retrying short writes and EINTR. Returns 0 or an errno.
-int write_all(int fd, std::string_view data) {
+int write_all(int fd, std::string_view data, size_t* written = nullptr) {
+  size_t total = 0;
+  int err = 0;
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return errno;
+      err = errno;
+      break;
     }
+    total += static_cast<size_t>(n);
     data.remove_prefix(static_cast<size_t>(n));
   }
-  return 0;
+  if (written) *written = total;
+  return err;
 }
 
 int fsync_dir(const std::string& dir) {
@@ -205,7 +210,7 @@ Journal::~Journal() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void Journal::append(const core::Value& event) {
+void Journal::append(const core::Value& event, Sync sync) {
   Value::Object line_obj;
   line_obj.emplace_back("time", core::utc_timestamp(std::chrono::system_clock::now(), true));
   if (event.is_object()) {
@@ -218,13 +223,30 @@ void Journal::append(const core::Value& event) {
   std::string line = core::to_json(Value(std::move(line_obj))) + "\n";
 
   std::lock_guard<std::mutex> lock(mu_);
-  off_t before = file_size(fd_);
-  int err = write_all(fd_, line);
-  if (err != 0 && before >= 0) {
+  size_t written = 0;
+  int err = write_all(fd_, line, &written);
+  if (err != 0 && written > 0) {
     // Take back a partial line (a full disk), so later events stay readable.
-    (void)!::ftruncate(fd_, before);
+    off_t size = file_size(fd_);
+    if (size >= static_cast<off_t>(written)) (void)!::ftruncate(fd_, size - static_cast<off_t>(written));
+  }
+  if (err == 0 && sync == Sync::kLater) {
+    unsynced_ = true;
+    return;
   }
   if (err == 0 && ::fdatasync(fd_) != 0) err = errno;
+  unsynced_ = false;
+  report(err);
+}
+
+void Journal::sync() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!unsynced_) return;
+  unsynced_ = false;
+  report(::fdatasync(fd_) == 0 ? 0 : errno);
+}
+
+void Journal::report(int err) {
   if (err != 0 && !write_failed_) {
     write_failed_ = true;
     std::fprintf(stderr, "wf: cannot write journal %s: %s (a resume may repeat steps)\n", path_.c_str(),

@@ -30,18 +30,28 @@ class Journal {
   /// events never glue onto it. Fails with a message naming the path.
   static core::Expected<std::unique_ptr<Journal>, std::string> open(const std::string& run_dir);
   ~Journal();
+  /// How durable an appended line must be before append() returns.
+  enum class Sync {
+    kNow,    // fdatasync now (with every line written before it)
+    kLater,  // written (safe from a kill of wf) but synced by the next kNow or sync()
+  };
   /// Appends `event` (an object; anything else is recorded under "value")
-  /// as one line whose first member is "time" (RFC 3339 UTC, ms), and
-  /// fdatasyncs before returning. Never throws on I/O errors: the first one
-  /// is reported on stderr, and a partial line is taken back.
-  void append(const core::Value& event);
+  /// as one line whose first member is "time" (RFC 3339 UTC, ms). Never
+  /// throws on I/O errors: the first one is reported on stderr, and a
+  /// partial line is taken back.
+  void append(const core::Value& event, Sync sync = Sync::kNow);
+  /// fdatasyncs the lines appended with kLater since the last sync; one
+  /// call covers many (the scheduler's group commit), none when nothing waits.
+  void sync();
 
  private:
   Journal(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  void report(int err);  // under mu_
   int fd_;
   std::string path_;
   std::mutex mu_;
   bool write_failed_ = false;  // guarded by mu_
+  bool unsynced_ = false;      // guarded by mu_
 };
 
 /// What a journal says about each step, for --resume.

@@ -3,9 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <sstream>
 
+#include "runner/core/files.h"
 #include "runner/core/output_file.h"
 
 namespace wf::exec {
@@ -20,21 +20,10 @@ constexpr FileVar kFiles[] = {{"env", "WF_ENV", "GITHUB_ENV"},
                               {"path", "WF_PATH", "GITHUB_PATH"},
                               {"summary", "WF_STEP_SUMMARY", "GITHUB_STEP_SUMMARY"}};
 
-// Reads at most `limit` bytes; `cut` tells whether there was more.
-std::string read_file(const std::string& path, size_t limit, bool* cut = nullptr) {
-  // Sized by what is there: most of these files are empty.
-  std::ifstream in(path, std::ios::binary);
-  std::string text;
-  char buf[65536];
-  while (text.size() <= limit && in.read(buf, sizeof buf).gcount() > 0)
-    text.append(buf, static_cast<size_t>(in.gcount()));
-  if (cut) *cut = text.size() > limit;
-  if (text.size() > limit) text.resize(limit);
-  return text;
-}
+using core::read_small_file;
 
 core::Value read_env(const std::string& path, std::vector<std::string>& errors) {
-  auto entries = core::parse_output_file(read_file(path, 16 * 1024 * 1024));
+  auto entries = core::parse_output_file(read_small_file(path, 16 * 1024 * 1024));
   if (!entries) {
     errors.push_back("malformed $GITHUB_ENV: " + entries.error());
     return core::Value();
@@ -52,7 +41,7 @@ core::Value read_env(const std::string& path, std::vector<std::string>& errors) 
 
 core::Value read_path(const std::string& path) {
   core::Value::Array dirs;
-  std::istringstream in(read_file(path, 1024 * 1024));
+  std::istringstream in(read_small_file(path, 1024 * 1024));
   for (std::string line; std::getline(in, line);) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (!line.empty()) dirs.emplace_back(line);
@@ -86,7 +75,7 @@ StepFileContents read_step_files(const std::string& attempt_dir) {
         {"env", has_env ? env : core::Value(core::Value::Object{})}, {"path", path}});
   }
   bool cut = false;
-  out.summary = read_file(attempt_dir + "/summary", kMaxStepSummary, &cut);
+  out.summary = read_small_file(attempt_dir + "/summary", kMaxStepSummary, &cut);
   if (cut) {
     size_t end = out.summary.size();
     while (end > 0 && (static_cast<unsigned char>(out.summary[end - 1]) & 0xC0) == 0x80) --end;

@@ -1,14 +1,11 @@
 #include "steps/run/run_step.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
+#include "runner/core/files.h"
 #include "runner/core/output_file.h"
 #include "runner/step_api/tool.h"
 
@@ -79,23 +76,6 @@ std::vector<std::string> shell_argv(const std::string& shell, const std::string&
 
 }  // namespace
 
-// Writes `text` to a new 0600 file; false on any error.
-static bool write_private_file(const std::string& path, const std::string& text) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return false;
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      return false;
-    }
-    done += static_cast<size_t>(n);
-  }
-  return ::close(fd) == 0;
-}
-
 step_api::StepResult RunStep::run(step_api::StepContext& ctx) const {
   using step_api::StepResult;
   namespace fs = std::filesystem;
@@ -104,7 +84,8 @@ step_api::StepResult RunStep::run(step_api::StepContext& ctx) const {
                                "working-directory " + ctx.working_directory + " does not exist");
   std::string script_path = ctx.attempt_dir + "/script";
   std::string output_path = ctx.attempt_dir + "/output";
-  if (!write_private_file(script_path, ctx.param_string("script") + "\n") || !write_private_file(output_path, ""))
+  if (!core::write_private_file(script_path, ctx.param_string("script") + "\n") ||
+      !core::write_private_file(output_path, ""))
     return StepResult::failure(core::FailureClass::kTransient,
                                "cannot write the script to " + ctx.attempt_dir + ": " + std::strerror(errno));
 
@@ -125,10 +106,7 @@ step_api::StepResult RunStep::run(step_api::StepContext& ctx) const {
   // script declares otherwise (::wf-failure-class::permanent).
   if (!r.ok()) return StepResult::failure(core::FailureClass::kTransient, r.describe());
 
-  std::ifstream in(output_path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  auto outputs = core::parse_output_file(content.str());
+  auto outputs = core::parse_output_file(core::read_small_file(output_path, std::string::npos - 1));
   if (!outputs)
     return StepResult::failure(core::FailureClass::kPermanent, "malformed $WF_OUTPUT: " + outputs.error());
   StepResult result = StepResult::success();
