@@ -108,7 +108,9 @@ void SecretMasker::add(std::string_view secret) {
   }
   std::unique_lock lock(mutex_);
   values_.emplace(secret);
+  size_t before = patterns_.size();
   for (std::string& form : forms) add_pattern(std::move(form));
+  if (patterns_.size() != before) build_shift_table();
 }
 
 void SecretMasker::add_pattern(std::string pattern) {
@@ -121,21 +123,44 @@ void SecretMasker::add_pattern(std::string pattern) {
   patterns_.insert(std::move(pattern));
 }
 
+void SecretMasker::build_shift_table() {
+  size_t shortest = SIZE_MAX;
+  for (const std::string& p : patterns_) shortest = std::min(shortest, p.size());
+  window_ = std::min<size_t>(shortest, 200);  // any window up to the shortest pattern is correct
+  shift_.assign(65536, static_cast<uint8_t>(window_ - 1));
+  for (const std::string& p : patterns_) {
+    for (size_t j = 1; j < window_; ++j) {
+      unsigned block = static_cast<unsigned char>(p[j - 1]) << 8 | static_cast<unsigned char>(p[j]);
+      shift_[block] = std::min<uint8_t>(shift_[block], static_cast<uint8_t>(window_ - 1 - j));
+    }
+  }
+}
+
 std::vector<SecretMasker::Span> SecretMasker::find_spans(std::string_view text,
                                                          size_t covered_prefix) const {
   std::vector<Span> spans;
   if (covered_prefix > 0) spans.push_back({0, std::min(covered_prefix, text.size())});
   std::shared_lock lock(mutex_);
   if (patterns_.empty()) return spans;
-  for (size_t i = 0; i < text.size(); ++i) {
+  // Every position where a pattern starts is visited, in order (the skip
+  // never passes one); at each, the longest pattern starting there wins.
+  const size_t n = text.size();
+  const size_t w = window_;
+  for (size_t end = w - 1; end < n; ++end) {
+    unsigned block = static_cast<unsigned char>(text[end - 1]) << 8 | static_cast<unsigned char>(text[end]);
+    if (uint8_t skip = shift_[block]) {
+      end += skip - 1u;
+      continue;
+    }
+    const size_t i = end - (w - 1);
     const auto& bucket = by_first_byte_[static_cast<unsigned char>(text[i])];
     for (const std::string& pattern : bucket) {
       if (text.compare(i, pattern.size(), pattern) != 0) continue;
-      size_t end = i + pattern.size();
+      size_t match_end = i + pattern.size();
       if (!spans.empty() && i <= spans.back().end) {
-        spans.back().end = std::max(spans.back().end, end);
+        spans.back().end = std::max(spans.back().end, match_end);
       } else {
-        spans.push_back({i, end});
+        spans.push_back({i, match_end});
       }
       break;  // longest first: the first match is the longest here
     }

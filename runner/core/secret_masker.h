@@ -4,6 +4,7 @@
 // summaries and outputs).
 
 #include <array>
+#include <cstdint>
 #include <cstddef>
 #include <functional>
 #include <set>
@@ -88,6 +89,14 @@ class SecretMasker {
   std::set<std::string, std::less<>> patterns_;  // every string masked
   // Patterns by first byte, longest first, so the first match is the longest.
   std::array<std::vector<std::string>, 256> by_first_byte_;
+  // The scan's skip table (Wu–Manber, blocks of two bytes): for the two
+  // bytes that end a window of window_ bytes, how far the window may move
+  // without passing the start of any pattern; 0: a pattern may start at the
+  // window's first byte, which is then compared. Most text is skipped
+  // window_ - 1 bytes at a time.
+  std::vector<uint8_t> shift_;
+  size_t window_ = 0;      // the shortest pattern's length, at most 200
+  void build_shift_table();  // caller holds the write lock
   size_t max_length_ = 0;
 };
 

@@ -89,7 +89,9 @@ class RunObserver {
   virtual ~RunObserver() = default;
   virtual void run_started(const RunStart&) {}
   virtual void attempt_started(const AttemptStart&) {}
-  /// One line a step printed (or an info line from the step type); masked.
+  /// Lines a step printed (or info lines from the step type), masked: one
+  /// or more complete lines of one stream joined by '\n', without a final
+  /// newline (a chunk of a tool's output arrives as one call).
   virtual void step_line(std::string_view step_id, step_api::StepLog::Stream stream, std::string_view text) {}
   virtual void attempt_finished(const AttemptEnd&) {}
   virtual void step_finished(const StepEnd&) {}

@@ -15,7 +15,32 @@ void AttemptLog::add_secret(std::string_view value) {
 }
 
 AttemptLog::~AttemptLog() {
+  std::lock_guard<std::mutex> lock(mu_);
+  flush_locked();
   if (file_) std::fclose(file_);
+}
+
+void AttemptLog::hold() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++held_;
+}
+
+void AttemptLog::release() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (held_ > 0 && --held_ == 0) flush_locked();
+}
+
+void AttemptLog::flush_locked() {
+  if (file_ && !file_text_.empty()) {
+    std::fwrite(file_text_.data(), 1, file_text_.size(), file_);
+    std::fflush(file_);
+  }
+  file_text_.clear();
+  if (forward_ && !forward_text_.empty()) {
+    forward_text_.pop_back();  // the last '\n'
+    forward_(forward_stream_, forward_text_);
+  }
+  forward_text_.clear();
 }
 
 void AttemptLog::line(Stream stream, std::string_view text) {
@@ -42,14 +67,17 @@ void AttemptLog::line(Stream stream, std::string_view text) {
     }
   }
   std::string masked = masker_.mask(text);
-  if (file_) {
-    const char* tag = stream == Stream::kStderr ? "err| " : stream == Stream::kInfo ? "wf | " : "out| ";
-    std::fputs(tag, file_);
-    std::fwrite(masked.data(), 1, masked.size(), file_);
-    std::fputc('\n', file_);
-    std::fflush(file_);
+  if (!forward_text_.empty() && stream != forward_stream_) {
+    // Observers get the lines of one stream at a time, in order.
+    forward_text_.pop_back();
+    if (forward_) forward_(forward_stream_, forward_text_);
+    forward_text_.clear();
   }
-  if (forward_) forward_(stream, masked);
+  forward_stream_ = stream;
+  const char* tag = stream == Stream::kStderr ? "err| " : stream == Stream::kInfo ? "wf | " : "out| ";
+  file_text_.append(tag).append(masked).push_back('\n');
+  forward_text_.append(masked).push_back('\n');
+  if (held_ == 0 || file_text_.size() >= 256 * 1024) flush_locked();
 }
 
 }  // namespace wf::exec

@@ -92,13 +92,19 @@ void ConsolePrinter::attempt_started(const exec::AttemptStart& start) {
 void ConsolePrinter::step_line(std::string_view step_id, step_api::StepLog::Stream stream,
                                std::string_view text) {
   if (text.ends_with('\n')) text.remove_suffix(1);
-  std::vector<std::string> lines;
+  // One block, one write: a chunk of a step's output is many lines.
+  const std::string head = prefix(step_id);
+  std::string block;
+  block.reserve(text.size() + 64);
   for (size_t begin = 0; begin <= text.size();) {
     size_t nl = std::min(text.find('\n', begin), text.size());
-    lines.push_back(prefix(step_id) + clean_line(text.substr(begin, nl - begin), options_.color));
+    block.append(head);
+    append_clean_line(block, text.substr(begin, nl - begin), options_.color);
     begin = nl + 1;
+    if (begin <= text.size()) block.push_back('\n');
   }
-  print(lines);
+  std::lock_guard lock(mu_);
+  print_block_locked(block);
 }
 
 void ConsolePrinter::attempt_finished(const exec::AttemptEnd& end) {
@@ -163,6 +169,14 @@ void ConsolePrinter::print_locked(const std::vector<std::string>& lines) {
     std::fwrite(line.data(), 1, line.size(), out_);
     std::fputc('\n', out_);
   }
+  draw_status_locked();
+  std::fflush(out_);
+}
+
+void ConsolePrinter::print_block_locked(std::string_view block) {
+  clear_status_locked();
+  std::fwrite(block.data(), 1, block.size(), out_);
+  std::fputc('\n', out_);
   draw_status_locked();
   std::fflush(out_);
 }

@@ -83,6 +83,8 @@ class ConsolePrinter final : public exec::RunObserver {
   /// Prints `lines` (each without '\n') under the status line. Locks.
   void print(const std::vector<std::string>& lines);
   void print_locked(const std::vector<std::string>& lines);
+  /// Lines already joined by '\n' (no final one).
+  void print_block_locked(std::string_view block);
   std::string status_locked(size_t max_width) const;
   void draw_status_locked();
   void clear_status_locked();

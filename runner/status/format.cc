@@ -1,6 +1,8 @@
 #include "runner/status/format.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <cstdio>
 
 namespace wf::status {
@@ -202,13 +204,54 @@ size_t display_width(std::string_view s) {
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
+namespace {
+
+// Bytes clean_line() changes or drops: control characters but tab, DEL.
+bool is_special(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7F; }
+
+// The index of the first special byte of `text` (its size if none), eight
+// bytes at a time: a word is looked at byte by byte only when it may hold a
+// control character or DEL (a tab makes it look so too).
+size_t first_special(std::string_view text) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+    uint64_t x = w ^ (kOnes * 0x7F);
+    uint64_t del = (x - kOnes) & ~x & kHigh;
+    if ((below_space | del) != 0) break;
+  }
+  while (i < text.size() && !is_special(static_cast<unsigned char>(text[i]))) ++i;
+  return i;
+}
+
+}  // namespace
+
 std::string clean_line(std::string_view text, bool keep_sgr) {
-  while (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-  if (size_t cr = text.rfind('\r'); cr != std::string_view::npos) text.remove_prefix(cr + 1);
   std::string out;
-  out.reserve(text.size());
+  append_clean_line(out, text, keep_sgr);
+  return out;
+}
+
+void append_clean_line(std::string& out, std::string_view text, bool keep_sgr) {
+  while (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  // Most lines have nothing to clean: copied whole.
+  size_t first = first_special(text);
+  if (first == text.size()) {
+    out.append(text);
+    return;
+  }
+  // What a terminal shows of a line with carriage returns: the part after the last.
+  if (const void* cr = ::memrchr(text.data(), '\r', text.size())) {
+    text.remove_prefix(static_cast<size_t>(static_cast<const char*>(cr) - text.data()) + 1);
+    first = first_special(text);
+  }
+  out.append(text.substr(0, first));
+  if (first == text.size()) return;
   bool kept_sgr = false;
-  for (size_t i = 0; i < text.size(); ++i) {
+  for (size_t i = first; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == 0x1B) {
       // ESC [ params final (CSI), ESC ] ... BEL or ESC \ (OSC), or ESC + one char.
@@ -226,10 +269,9 @@ std::string clean_line(std::string_view text, bool keep_sgr) {
       i = std::min(j, text.size());
       continue;
     }
-    out += (c < 0x20 && c != '\t') || c == 0x7F ? '?' : static_cast<char>(c);
+    out += is_special(c) ? '?' : static_cast<char>(c);
   }
   if (kept_sgr) out += "\033[0m";
-  return out;
 }
 
 }  // namespace wf::status

@@ -74,5 +74,7 @@ size_t display_width(std::string_view s);
 /// with keep_sgr, SGR color sequences are kept and a reset appended — and
 /// other control characters (but '\t') become '?'.
 std::string clean_line(std::string_view text, bool keep_sgr);
+/// clean_line() appended to `out` (no copy when there is nothing to clean).
+void append_clean_line(std::string& out, std::string_view text, bool keep_sgr);
 
 }  // namespace wf::status

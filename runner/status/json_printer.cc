@@ -1,5 +1,6 @@
 #include "runner/status/json_printer.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "runner/core/json.h"
@@ -52,8 +53,15 @@ void JsonPrinter::attempt_started(const exec::AttemptStart& start) {
 
 void JsonPrinter::step_line(std::string_view step_id, step_api::StepLog::Stream stream,
                             std::string_view text) {
-  emit(Value::Object{
-      {"event", "step_line"}, {"step", step_id}, {"stream", stream_name(stream)}, {"text", text}});
+  // One event per line, however the lines arrived.
+  for (size_t begin = 0; begin <= text.size();) {
+    size_t nl = std::min(text.find('\n', begin), text.size());
+    emit(Value::Object{{"event", "step_line"},
+                       {"step", step_id},
+                       {"stream", stream_name(stream)},
+                       {"text", text.substr(begin, nl - begin)}});
+    begin = nl + 1;
+  }
 }
 
 void JsonPrinter::attempt_finished(const exec::AttemptEnd& end) {

@@ -36,6 +36,13 @@ class StepLog {
   virtual void add_secret(std::string_view value) = 0;
 
   void info(std::string_view text) { line(Stream::kInfo, text); }
+
+  /// Between hold() and release(), lines may be kept and written out together
+  /// at release(): one write to the log file and one to the console for a
+  /// chunk of a tool's output instead of one per line (run_tool() holds
+  /// around each chunk it reads). Calls nest; every hold() needs its release().
+  virtual void hold() {}
+  virtual void release() {}
 };
 
 /// Everything one attempt of a step may use. Owned by the executor; valid for

@@ -9,10 +9,15 @@ namespace wf::step_api {
 
 namespace {
 
-// Appends, keeping only the last `limit` bytes.
+// Appends, keeping at least the last `limit` bytes (at most 2 × limit: the
+// front is cut once per `limit` bytes appended, so each byte moves once).
 void keep_tail(std::string& s, std::string_view chunk, size_t limit) {
+  if (chunk.size() >= limit) {
+    s.assign(chunk.substr(chunk.size() - limit));
+    return;
+  }
+  if (s.size() + chunk.size() > 2 * limit) s.erase(0, s.size() + chunk.size() - limit);
   s.append(chunk);
-  if (s.size() > limit + limit / 2) s.erase(0, s.size() - limit);
 }
 
 std::string shown_command(const std::string& program, const std::vector<std::string>& args) {
@@ -71,12 +76,16 @@ ToolRun run_tool(StepContext& ctx, const ToolCall& call) {
   spec.on_stdout = [&](std::string_view c) {
     keep_tail(run.out, c, call.keep_bytes);
     keep_tail(run.output, c, call.keep_bytes);
+    ctx.log->hold();
     out.write(c);
+    ctx.log->release();
   };
   spec.on_stderr = [&](std::string_view c) {
     keep_tail(run.err, c, call.keep_bytes);
     keep_tail(run.output, c, call.keep_bytes);
+    ctx.log->hold();
     err.write(c);
+    ctx.log->release();
   };
   run.process = ctx.processes->run(spec, *ctx.cancel);
   out.flush();

@@ -30,7 +30,7 @@ struct ToolCall {
   bool log_command = true;                  // "$ helm template ..." as an info line
   bool log_stdout = true;                   // stdout lines to the step log
   bool log_stderr = true;                   // stderr lines to the step log
-  size_t keep_bytes = 1 << 20;              // of each stream, kept in ToolRun (the last bytes)
+  size_t keep_bytes = 1 << 20;              // of each stream, kept in ToolRun (the last bytes, up to twice as many)
 };
 
 /// How a tool run ended and what it printed.

@@ -96,6 +96,7 @@ step_api::StepResult RunStep::run(step_api::StepContext& ctx) const {
   call.env["WF_OUTPUT"] = output_path;
   call.env["GITHUB_OUTPUT"] = output_path;  // scripts written for GitHub run unchanged
   call.log_command = false;
+  call.keep_bytes = 64 * 1024;  // for the failure's last line; the log has it all
   call.install_hint = "apt-get install " + call.program;
   step_api::ToolRun r = step_api::run_tool(ctx, call);
 
