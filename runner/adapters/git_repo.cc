@@ -509,9 +509,9 @@ class LibGit2Repo : public services::GitRepo {
     if (req.depth > 0 && is_local(req.url))
       // libgit2's local transport refuses shallow fetches ("shallow fetch is
       // not supported by the local transport"), for paths and file:// alike.
-      return core::unexpected(error(Kind::kUnsupported, "`depth` needs a remote reached over http(s) or ssh: "
-                                                        "libgit2 " LIBGIT2_VERSION " cannot fetch shallow from "
-                                                        "a local path or file:// URL (" + req.url +
+      return core::unexpected(error(Kind::kUnsupported, "`depth` needs a remote URL (https://...): libgit2 "
+                                                        LIBGIT2_VERSION " cannot fetch shallow from a local path "
+                                                        "or file:// URL (" + req.url +
                                                         "); leave `depth` out for a local repository"));
 #if LIBGIT2_VER_MAJOR == 1 && LIBGIT2_VER_MINOR < 9
     // Before 1.9 libgit2 sends its wants twice on the stateful transports
