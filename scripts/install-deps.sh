@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
-  libyaml-cpp-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev libgit2-dev
+  libyaml-cpp-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev
   libboost1.81-dev catch2 nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   # tests: JSON Schema validation of the workflow files, DOT rendering
   python3 python3-jsonschema python3-yaml graphviz
@@ -16,4 +16,6 @@ packages=(
 # shellcheck source=scripts/lib/apt.sh
 source "$(dirname "$0")/lib/apt.sh"
 apt_ensure install-deps "${packages[@]}"
+# libgit2 >= 1.7 (shallow fetches for the git step's `depth`) is in bookworm-backports.
+apt_ensure_backport install-deps libgit2-dev 1.7
 echo "install-deps: all build and test packages present"

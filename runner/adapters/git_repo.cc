@@ -3,8 +3,14 @@
 #include <git2.h>
 #include <git2/sys/errors.h>  // git_error_set_str (moved there in libgit2 1.8)
 
+#if LIBGIT2_VER_MAJOR == 1 && LIBGIT2_VER_MINOR < 7
+#error "wf needs libgit2 1.7 or later (shallow fetches): run scripts/install-deps.sh"
+#endif
+
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -218,6 +224,15 @@ std::optional<git_oid> ref_commit(git_repository* repo, const std::string& name)
   return *git_object_id(peeled.p);
 }
 
+// A path or file:// URL, which libgit2 serves with its local transport
+// (anything else has a scheme, or is scp-like: "host:path").
+bool is_local(const std::string& url) {
+  if (url.rfind("file://", 0) == 0) return true;
+  if (url.find("://") != std::string::npos) return false;
+  size_t colon = url.find(':');
+  return colon == std::string::npos || colon <= 1 || url.find('/') < colon;
+}
+
 bool is_hex(const std::string& s) {
   return s.size() >= 4 && s.size() <= GIT_OID_HEXSZ &&
          std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
@@ -265,6 +280,62 @@ bool touches(git_repository* repo, git_commit* commit, const std::vector<std::st
   Owned<git_diff, git_diff_free> diff;
   if (git_diff_tree_to_tree(&diff.p, repo, parent_tree.p, tree.p, &opts) != 0) return true;
   return git_diff_num_deltas(diff.p) > 0;
+}
+
+// Where origin's remote-tracking refs point ("main" -> its commit).
+std::map<std::string, git_oid> origin_tips(git_repository* repo) {
+  std::map<std::string, git_oid> tips;
+  Owned<git_reference_iterator, git_reference_iterator_free> it;
+  if (git_reference_iterator_glob_new(&it.p, repo, "refs/remotes/origin/*") != 0) return tips;
+  git_reference* ref = nullptr;
+  while (git_reference_next(&ref, it.p) == 0) {
+    Ref owned;
+    owned.p = ref;
+    if (const git_oid* oid = git_reference_target(ref))
+      tips[std::string(git_reference_name(ref)).substr(std::string("refs/remotes/origin/").size())] = *oid;
+  }
+  return tips;
+}
+
+// Whether moving a local branch from `local` to `target` drops none of its
+// own commits: `target` descends from it or, in a shallow clone (whose
+// history stops at the shallow boundary, so ancestry cannot always be
+// walked), origin's branch was at or past it before this fetch.
+bool only_origins(git_repository* repo, const git_oid* local, const git_oid& target, const git_oid* before) {
+  if (git_oid_equal(local, &target) || git_graph_descendant_of(repo, &target, local) == 1) return true;
+  if (!before || git_repository_is_shallow(repo) != 1) return false;
+  return git_oid_equal(before, local) || git_graph_descendant_of(repo, before, local) == 1;
+}
+
+// The shallow roots of a clone (.git/shallow: one sha a line), in file order.
+std::vector<std::string> read_shallow(const fs::path& file) {
+  std::vector<std::string> roots;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && std::find(roots.begin(), roots.end(), line) == roots.end()) roots.push_back(line);
+  return roots;
+}
+
+// libgit2 before 1.9 neither tells the server a clone's shallow roots nor
+// keeps them: a fetch rewrites .git/shallow with only the roots the server
+// named this time (fixed upstream by "smart: fix shallow roots setup"). A
+// root it dropped leaves a commit whose parents are missing and not marked
+// so, and the next fetch or walk fails on them ("object not found"). So the
+// roots that were there before the fetch are put back.
+void keep_shallow_roots(const fs::path& file, const std::vector<std::string>& before) {
+#if LIBGIT2_VER_MAJOR == 1 && LIBGIT2_VER_MINOR < 9
+  if (before.empty()) return;
+  std::vector<std::string> roots = read_shallow(file);
+  size_t n = roots.size();
+  for (const auto& r : before)
+    if (std::find(roots.begin(), roots.end(), r) == roots.end()) roots.push_back(r);
+  if (roots.size() == n) return;
+  std::ofstream out(file, std::ios::trunc);
+  for (const auto& r : roots) out << r << '\n';
+#else
+  (void)file;
+  (void)before;
+#endif
 }
 
 class LibGit2Repo : public services::GitRepo {
@@ -448,26 +519,32 @@ class LibGit2Repo : public services::GitRepo {
   GitResult<services::GitCheckoutResult> checkout(const services::GitCheckoutRequest& req,
                                                   const core::CancelToken* cancel) override {
     start();
-    if (req.depth > 0) {
-#if LIBGIT2_VER_MAJOR > 1 || LIBGIT2_VER_MINOR >= 7
-      // Shallow fetches exist from libgit2 1.7 on (git_fetch_options::depth).
-#else
-      return core::unexpected(error(Kind::kUnsupported, std::string("shallow clones (`depth`) need libgit2 1.7 or "
-                                                                    "later; this wf is built with libgit2 ") +
-                                                            LIBGIT2_VERSION));
+    if (req.depth > 0 && is_local(req.url))
+      // libgit2's local transport refuses shallow fetches ("shallow fetch is
+      // not supported by the local transport"), for paths and file:// alike.
+      return core::unexpected(error(Kind::kUnsupported, "`depth` needs a remote URL (https://...): libgit2 "
+                                                        LIBGIT2_VERSION " cannot fetch shallow from a local path "
+                                                        "or file:// URL (" + req.url +
+                                                        "); leave `depth` out for a local repository"));
+#if LIBGIT2_VER_MAJOR == 1 && LIBGIT2_VER_MINOR < 9
+    // Before 1.9 libgit2 sends its wants twice on the stateful transports
+    // (ssh, git://) when shallow: git upload-pack dies with "expected SHA1
+    // list" (fixed upstream by "Clear data after negotiation").
+    if (req.depth > 0 && req.url.rfind("http://", 0) != 0 && req.url.rfind("https://", 0) != 0)
+      return core::unexpected(error(Kind::kUnsupported, "`depth` needs an http(s) remote with libgit2 " LIBGIT2_VERSION
+                                                        ": its shallow fetch over ssh and git:// is broken (fixed "
+                                                        "in libgit2 1.9); use the https URL or leave `depth` out"));
 #endif
-    }
     Session s{&req.auth, cancel};
     services::GitCheckoutResult result;
     Repo repo;
     std::error_code ec;
     bool fresh = !fs::exists(req.dir, ec) || fs::is_empty(req.dir, ec);
+    std::map<std::string, git_oid> before;  // origin's branches before the fetch
     git_fetch_options fetch = GIT_FETCH_OPTIONS_INIT;
     fetch.callbacks = callbacks(s);
     fetch.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
-#if LIBGIT2_VER_MAJOR > 1 || LIBGIT2_VER_MINOR >= 7
     fetch.depth = req.depth;
-#endif
     if (fresh) {
       git_clone_options opts = GIT_CLONE_OPTIONS_INIT;
       opts.checkout_opts.checkout_strategy = GIT_CHECKOUT_NONE;  // the ref's tree is checked out below
@@ -475,27 +552,49 @@ class LibGit2Repo : public services::GitRepo {
       int rc = git_clone(&repo.p, req.url.c_str(), req.dir.c_str(), &opts);
       if (rc != 0) return core::unexpected(last_error(rc, "clone " + req.url, &s));
       result.cloned = true;
-    } else {
-      if (git_repository_open_ext(&repo.p, req.dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0)
-        return core::unexpected(error(Kind::kConflict, req.dir + " exists, is not empty and is no git clone"));
-      Remote origin;
-      if (git_remote_lookup(&origin.p, repo.p, "origin") != 0)
-        return core::unexpected(error(Kind::kConflict, req.dir + " is a git repository without an `origin` remote"));
-      std::string url = git_remote_url(origin.p) ? git_remote_url(origin.p) : "";
-      if (!same_url(url, req.url))
-        return core::unexpected(error(Kind::kConflict, req.dir + " is a clone of " + url + ", not of " + req.url));
-      int rc = git_remote_fetch(origin.p, nullptr, &fetch, "wf: fetch");
-      if (rc != 0) return core::unexpected(last_error(rc, "fetch " + req.url, &s));
+    } else if (auto r = fetch_into(repo, req, fetch, s, before); !r) {
+      return core::unexpected(r.error());
     }
     auto target = resolve(repo.p, req.ref);
     if (!target) return core::unexpected(target.error());
-    if (auto r = switch_to(repo.p, *target, req.clean, result.cloned); !r) return core::unexpected(r.error());
+    auto was = before.find(target->branch);
+    const git_oid* upstream_before = target->branch.empty() || was == before.end() ? nullptr : &was->second;
+    if (auto r = switch_to(repo.p, *target, req.clean, result.cloned, upstream_before); !r)
+      return core::unexpected(r.error());
     result.sha = oid_hex(&target->oid);
     result.ref = target->ref;
     return result;
   }
 
  private:
+  // Opens the clone in req.dir (its origin must be req.url) and fetches
+  // origin into it; `before` gets origin's branches as they were.
+  static GitResult<bool> fetch_into(Repo& repo, const services::GitCheckoutRequest& req, git_fetch_options& fetch,
+                                    Session& s, std::map<std::string, git_oid>& before) {
+    if (git_repository_open_ext(&repo.p, req.dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0)
+      return core::unexpected(error(Kind::kConflict, req.dir + " exists, is not empty and is no git clone"));
+    {
+      Remote origin;
+      if (git_remote_lookup(&origin.p, repo.p, "origin") != 0)
+        return core::unexpected(error(Kind::kConflict, req.dir + " is a git repository without an `origin` remote"));
+      std::string url = git_remote_url(origin.p) ? git_remote_url(origin.p) : "";
+      if (!same_url(url, req.url))
+        return core::unexpected(error(Kind::kConflict, req.dir + " is a clone of " + url + ", not of " + req.url));
+      before = origin_tips(repo.p);
+      fs::path shallow = fs::path(git_repository_path(repo.p)) / "shallow";
+      std::vector<std::string> roots = read_shallow(shallow);
+      int rc = git_remote_fetch(origin.p, nullptr, &fetch, "wf: fetch");
+      keep_shallow_roots(shallow, roots);
+      if (rc != 0) return core::unexpected(last_error(rc, "fetch " + req.url, &s));
+    }
+    // Reopened: the repository object may have read .git/shallow before it was mended.
+    git_repository_free(repo.p);
+    repo.p = nullptr;
+    if (git_repository_open_ext(&repo.p, req.dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0)
+      return core::unexpected(last_error(-1, "open " + req.dir));
+    return true;
+  }
+
   static bool same_url(std::string a, std::string b) {
     auto norm = [](std::string u) {
       u = strip_userinfo(u);
@@ -509,15 +608,17 @@ class LibGit2Repo : public services::GitRepo {
 
   // Checks out the target's tree, then points HEAD at it: a local branch
   // (created or moved to the remote's commit, tracking it) or detached.
-  static GitResult<bool> switch_to(git_repository* repo, const Target& t, bool clean, bool fresh) {
+  // `upstream_before`: origin's branch before the fetch, if it was known.
+  static GitResult<bool> switch_to(git_repository* repo, const Target& t, bool clean, bool fresh,
+                                   const git_oid* upstream_before) {
     Commit commit;
     if (git_commit_lookup(&commit.p, repo, &t.oid) != 0) return core::unexpected(last_error(-1, "commit"));
     if (!t.branch.empty() && !clean) {
       // Moving a local branch must not drop commits that only it has.
       Ref local;
       if (git_reference_lookup(&local.p, repo, ("refs/heads/" + t.branch).c_str()) == 0 &&
-          git_reference_target(local.p) && !git_oid_equal(git_reference_target(local.p), &t.oid) &&
-          git_graph_descendant_of(repo, &t.oid, git_reference_target(local.p)) != 1)
+          git_reference_target(local.p) &&
+          !only_origins(repo, git_reference_target(local.p), t.oid, upstream_before))
         return core::unexpected(error(Kind::kConflict, "local branch " + t.branch +
                                                            " has commits that origin does not have; "
                                                            "push them or set `clean: true`"));
@@ -568,5 +669,7 @@ class LibGit2Repo : public services::GitRepo {
 }  // namespace
 
 std::unique_ptr<services::GitRepo> make_git_repo() { return std::make_unique<LibGit2Repo>(); }
+
+std::pair<int, int> libgit2_version() { return {LIBGIT2_VER_MAJOR, LIBGIT2_VER_MINOR}; }
 
 }  // namespace wf::adapters

@@ -34,6 +34,7 @@ StepResult checkout(StepContext& ctx) {
     if (depth.as_number() < 1)
       return StepResult::failure(core::FailureClass::kPermanent, "depth must be a positive whole number");
     req.depth = static_cast<int>(depth.as_number());
+    if (is_local_repo(repo)) return StepResult::failure(core::FailureClass::kPermanent, kDepthLocalError);
   }
   req.clean = ctx.param_bool("clean");
 

@@ -33,6 +33,8 @@ void validate(core::ParamCheck& check) {
   }
   if (auto repo = check.known_string("repo")) {
     if (repo->empty()) check.error("repo", "repo is empty");
+    else if (check.given("depth") && git::is_local_repo(*repo))
+      check.error("depth", git::kDepthLocalError);
     else if (!git::split_credentials(*repo).password.empty())
       check.warning("repo", "a password or token in the URL: pass it as `token: ${{ secrets.NAME }}` instead "
                             "(wf takes it out of the URL, but the workflow file now holds it)");
@@ -61,7 +63,11 @@ const core::StepSchema& GitStep::schema() const {
         "tag or a sha a detached HEAD. Local changes in the way fail the step unless `clean: true`.\n"
         "A `token` (https) goes to libgit2's credential callback as user x-access-token: it is never part of\n"
         "a URL that is printed, journalled or written to .git/config, and it is masked. URLs are shown without\n"
-        "user-info. `depth` needs libgit2 1.7 or later (Debian 12 has 1.5: the step fails and says so).";
+        "user-info.\n"
+        "`depth` makes a shallow clone (and fetches shallow into an existing one) over http(s). libgit2\n"
+        "reads a local path or file:// URL with its local transport, which has no shallow fetches: `depth`\n"
+        "with a local `repo` is an error (leave it out: a local clone is a cheap copy anyway). Over ssh and\n"
+        "git:// the shallow fetch of libgit2 before 1.9 is broken: the step fails at once and says so.";
 
     core::ParamSpec action = core::make_param("action", ParamType::kString,
                                               "require-pushed: the guard. checkout: clone or fetch, then check out.",
@@ -95,7 +101,10 @@ const core::StepSchema& GitStep::schema() const {
         "digits). Default: the remote's default branch.",
         "v1.2.0");
     core::ParamSpec depth =
-        core::make_param("depth", ParamType::kNumber, "checkout: a shallow fetch of this many commits.", "1");
+        core::make_param("depth", ParamType::kNumber,
+                         "checkout: a shallow fetch of this many commits of each branch and tag (http(s)\n"
+                         "remotes: not a local path or file:// URL, nor ssh with libgit2 before 1.9).",
+                         "1");
     core::ParamSpec token = core::make_param(
         "token", ParamType::kString,
         "For https remotes: a token sent with Basic auth as user x-access-token (GitHub's convention) through\n"

@@ -27,6 +27,8 @@ bool is_url(const std::string& repo) {
   return colon != std::string::npos && colon > 1 && (slash == std::string::npos || colon < slash);
 }
 
+bool is_local_repo(const std::string& repo) { return repo.rfind("file://", 0) == 0 || !is_url(repo); }
+
 std::string default_dir(const std::string& repo) {
   std::string r = repo;
   while (!r.empty() && r.back() == '/') r.pop_back();

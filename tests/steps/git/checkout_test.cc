@@ -1,5 +1,6 @@
 // `git` action checkout against real repositories: clone into a new folder,
-// fetch and check out in an existing one, local changes, shallow clones.
+// fetch and check out in an existing one, local changes (shallow clones:
+// git_depth_test.cc).
 
 #include <catch2/catch.hpp>
 
@@ -144,25 +145,6 @@ TEST_CASE("git checkout: an unknown ref, and a folder holding another repository
   auto busy = run_step(checkout(o.bare, "main"), x.path());
   CHECK_FALSE(busy.result.ok);
   CHECK(busy.result.summary.find("is no git clone") != std::string::npos);
-}
-
-TEST_CASE("git checkout: depth makes a shallow clone, or says which libgit2 it needs", "[git]") {
-  Origin o;
-  o.commit("b.txt", "b\n", "second");
-  o.commit("c.txt", "c\n", "third");
-  git(o.work, {"push", "-q"});
-  TempDir w;
-  // file:// so that the git protocol (not a plain copy) serves the clone
-  auto r = run_step(checkout("file://" + o.bare, "main", R"(,"depth":1)"), w.path());
-  INFO(r.result.summary << "\n" << r.log);
-  if (r.result.ok) {
-    CHECK(fs::exists(w.path() + "/src/.git/shallow"));
-    CHECK(git(w.path() + "/src", {"rev-list", "--count", "HEAD"}) == "1\n");
-  } else {
-    CHECK(r.result.failure_class == FailureClass::kPermanent);
-    CHECK(r.result.summary.find("need libgit2 1.7 or later") != std::string::npos);
-    CHECK_FALSE(fs::exists(w.path() + "/src"));
-  }
 }
 
 TEST_CASE("git checkout: the default folder is the repository's name", "[git]") {

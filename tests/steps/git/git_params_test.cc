@@ -48,7 +48,20 @@ TEST_CASE("git params: depth must be a positive whole number", "[git][unit]") {
   CHECK(has(check(R"({"action":"checkout","repo":"r","depth":0})"), "depth", "positive whole number"));
   CHECK(has(check(R"({"action":"checkout","repo":"r","depth":-3})"), "depth", "positive whole number"));
   CHECK(has(check(R"({"action":"checkout","repo":"r","depth":1.5})"), "depth", "positive whole number"));
-  CHECK(check(R"({"action":"checkout","repo":"r","depth":1})").empty());
+  CHECK(check(R"({"action":"checkout","repo":"https://example.test/r.git","depth":1})").empty());
+}
+
+TEST_CASE("git params: depth with a local path or file:// repo is an error", "[git][unit]") {
+  CHECK(has(check(R"({"action":"checkout","repo":"../r","depth":1})"), "depth", "needs a remote URL"));
+  CHECK(has(check(R"({"action":"checkout","repo":"/srv/r.git","depth":1})"), "depth", "local path"));
+  CHECK(has(check(R"({"action":"checkout","repo":"file:///srv/r.git","depth":1})"), "depth", "file://"));
+  CHECK(check(R"({"action":"checkout","repo":"git@github.com:o/r.git","depth":1})").empty());
+  CHECK(check(R"({"action":"checkout","repo":"ssh://git@example.test/r.git","depth":2})").empty());
+  CHECK(check(R"({"action":"checkout","depth":1})", {"repo"}).empty());  // checked when the step runs
+  CHECK(g::is_local_repo("/srv/r.git"));
+  CHECK(g::is_local_repo("file:///srv/r.git"));
+  CHECK_FALSE(g::is_local_repo("https://example.test/r.git"));
+  CHECK_FALSE(g::is_local_repo("git@github.com:o/r.git"));
 }
 
 TEST_CASE("git params: a token inside the repo URL is a warning", "[git][unit]") {
