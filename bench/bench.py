@@ -39,6 +39,7 @@ FULL = {"P1": ("indep", 2000, 2), "P2": ("chain", 500, 2), "P3": ("sleep", 0, 8)
         "S1k": ("indep", 1000, 2), "S5k": ("indep", 5000, 2), "S10k": ("indep", 10000, 2)}
 QUICK = {"P1": ("indep", 50, 2), "P2": ("chain", 20, 2), "P3": ("sleep", 0, 8),
          "S1k": ("indep", 20, 2), "S5k": ("indep", 100, 2), "S10k": ("indep", 200, 2)}
+DAG_TOOLS = ["wf", "ninja", "make", "ninja-direct", "make-direct"]
 ALL_CASES = ["P1", "P2", "P3", "S1k", "S5k", "S10k", "P4", "P5"]
 
 
@@ -122,13 +123,14 @@ def measure(tools, reps, progress):
     return out
 
 
-def case_dag(name, spec, wf, root, reps, progress):
+def case_dag(name, spec, wf, root, reps, labels, progress):
     shape, n, jobs = spec
     folder = os.path.join(root, name)
     info = gen.generate(shape, n, folder)
     progress(f"{name}: {shape}, {len(info['nodes'])} steps, -j {jobs}")
-    res = measure(dag_tools(wf, folder, jobs), reps, progress)
-    return {"shape": shape, "steps": len(info["nodes"]), "jobs": jobs,
+    tools = [t for t in dag_tools(wf, folder, jobs) if t.label in labels]
+    res = measure(tools, reps, progress)
+    return {"shape": shape, "steps": len(info["nodes"]), "jobs": jobs, "reps": reps,
             "critical_path": info["critical_path"], "tools": res}
 
 
@@ -146,7 +148,7 @@ def case_log(wf, root, reps, nbytes, progress):
     rm(state)
     for v in res.values():
         v["mb_per_s"] = nbytes / 1e6 / v["median"]
-    return {"bytes": nbytes, "tools": res}
+    return {"bytes": nbytes, "reps": reps, "tools": res}
 
 
 def case_startup(wf, runs, progress):
@@ -176,7 +178,9 @@ def main(argv):
     p.add_argument("--cases", default=",".join(ALL_CASES), help="comma-separated subset of " + ",".join(ALL_CASES))
     p.add_argument("--log-mib", type=int, help="P4's output in MiB (default 1024; --quick: 8)")
     p.add_argument("--startup-runs", type=int, help="P5's runs per command (default 50; --quick: 3)")
-    p.add_argument("--json", help="also write the raw measurements here")
+    p.add_argument("--tools", default=",".join(DAG_TOOLS),
+                   help="which of " + ",".join(DAG_TOOLS) + " run the DAG cases (wf always does)")
+    p.add_argument("--json", help="also write the raw measurements here (bench/report.py A.json B.json merges runs)")
     p.add_argument("--keep", help="generate into this folder and keep it (default: a temporary one)")
     a = p.parse_args(argv)
     wf = os.path.abspath(a.wf)
@@ -189,6 +193,9 @@ def main(argv):
     unknown = set(cases) - set(ALL_CASES)
     if unknown:
         sys.exit(f"bench: unknown case(s) {', '.join(sorted(unknown))}; known: {', '.join(ALL_CASES)}")
+    labels = {"wf"} | {t.strip() for t in a.tools.split(",") if t.strip()}
+    if labels - set(DAG_TOOLS):
+        sys.exit(f"bench: unknown tool(s) {', '.join(sorted(labels - set(DAG_TOOLS)))}; known: {', '.join(DAG_TOOLS)}")
     progress = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     root = a.keep or tempfile.mkdtemp(prefix="wf-bench-")
     os.makedirs(root, exist_ok=True)
@@ -201,7 +208,7 @@ def main(argv):
     try:
         for c in cases:
             if c in sizes:
-                results[c] = case_dag(c, sizes[c], wf, root, reps, progress)
+                results[c] = case_dag(c, sizes[c], wf, root, reps, labels, progress)
             elif c == "P4":
                 mib = a.log_mib or (8 if a.quick else 1024)
                 results[c] = case_log(wf, root, reps, mib * MIB, progress)

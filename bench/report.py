@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Markdown tables of bench/bench.py's measurements, with issue 17's goals.
 
-    bench/report.py RESULTS.json      (the file of `bench/run.sh --json FILE`)
+    bench/report.py RESULTS.json [MORE.json ...]
+
+Each file is one `bench/run.sh --json FILE`; several are merged (a case
+measured in a later file replaces an earlier one), e.g. the small cases at
+5 repetitions and the 10k-step case at 1.
 """
 
 import json
@@ -22,20 +26,25 @@ def ratio(a, b):
     return a / b if b > 0 else float("inf")
 
 
-def dag_table(results):
-    rows = ["| case | -j | wf | ninja | make | ninja-direct | make-direct | wf / ninja | wf / ninja-direct "
+def cell(t, tool, fmt):
+    return fmt(t[tool]) if tool in t else "—"
+
+
+def dag_table(results, reps):
+    rows = ["| case | -j | runs | wf | ninja | make | ninja-direct | make-direct | wf / ninja | wf / ninja-direct "
             "| peak RSS wf | peak RSS ninja |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, r in results.items():
         if name not in CASE_TITLE:
             continue
         t = r["tools"]
+        wf = t["wf"]["median"]
         title = CASE_TITLE[name].format(n=r["steps"], cp=r["critical_path"])
-        cells = [secs(t[k]["median"]) for k in DAG_TOOLS]
-        rows.append(f"| {title} | {r['jobs']} | " + " | ".join(cells) +
-                    f" | **{ratio(t['wf']['median'], t['ninja']['median']):.2f}×**"
-                    f" | {ratio(t['wf']['median'], t['ninja-direct']['median']):.2f}×"
-                    f" | {t['wf']['peak_rss'] / MIB:.1f} MiB | {t['ninja']['peak_rss'] / MIB:.1f} MiB |")
+        cells = [cell(t, k, lambda v: secs(v["median"])) for k in DAG_TOOLS]
+        cells.append(cell(t, "ninja", lambda v: f"**{ratio(wf, v['median']):.2f}×**"))
+        cells.append(cell(t, "ninja-direct", lambda v: f"{ratio(wf, v['median']):.2f}×"))
+        cells += [cell(t, k, lambda v: f"{v['peak_rss'] / MIB:.1f} MiB") for k in ("wf", "ninja")]
+        rows.append(f"| {title} | {r['jobs']} | {r.get('reps', reps)} | " + " | ".join(cells) + " |")
     return rows
 
 
@@ -61,12 +70,14 @@ def goals(results):
     out = []
     med = lambda c, tool: results[c]["tools"][tool]["median"]  # noqa: E731
     for c in ("P1", "P2"):
-        if c in results:
+        tools = results[c]["tools"] if c in results else {}
+        if "ninja" in tools:
             x = ratio(med(c, "wf"), med(c, "ninja"))
             out.append((f"{c}: wf / ninja running wf's command (bash script)", f"{x:.2f}×", "≤ 1.5×", x <= 1.5))
+        if "ninja-direct" in tools:
             y = ratio(med(c, "wf"), med(c, "ninja-direct"))
             out.append((f"{c}: wf / ninja running `true` directly", f"{y:.2f}×", "(reported)", None))
-    if "S1k" in results and "S10k" in results:
+    if "S1k" in results and "S10k" in results and results["S1k"]["steps"] > 0:
         s1, s10 = results["S1k"], results["S10k"]
         steps = s10["steps"] / s1["steps"]
         x = ratio(med("S10k", "wf"), med("S1k", "wf"))
@@ -103,13 +114,13 @@ def goal_table(results, quick):
 
 def markdown(meta, results):
     out = [f"wf: `{meta['wf']}` ({meta['version']}); ninja {meta['ninja']}; {meta['make']}; "
-           f"{meta['nproc']} cores; median of {meta['reps']} interleaved runs; {meta['date']}; "
+           f"{meta['nproc']} cores; median of the interleaved runs; {meta['date']}; "
            f"load average {meta['load_before']} before, {meta['load_after']} after."]
     if meta.get("quick"):
         out.append("**--quick: tiny sizes, a smoke run; these numbers say nothing about the goals.**")
     out.append("")
     if any(c in results for c in CASE_TITLE):
-        out += dag_table(results) + [""]
+        out += dag_table(results, meta["reps"]) + [""]
     if "P4" in results:
         out += log_table(results["P4"]) + [""]
     if "P5" in results:
@@ -118,7 +129,24 @@ def markdown(meta, results):
     return "\n".join(out)
 
 
+def merge(files):
+    meta, results = None, {}
+    for path in files:
+        with open(path) as f:
+            data = json.load(f)
+        for r in data["results"].values():
+            r.setdefault("reps", data["meta"]["reps"])
+        if meta is None:
+            meta = data["meta"]
+        else:
+            meta["load_after"] = data["meta"]["load_after"]
+            meta["date"] += " to " + data["meta"]["date"]
+        results.update(data["results"])
+    order = ["P1", "P2", "P3", "S1k", "S5k", "S10k", "P4", "P5"]
+    return meta, {k: results[k] for k in sorted(results, key=lambda k: order.index(k) if k in order else 99)}
+
+
 if __name__ == "__main__":
-    with open(sys.argv[1]) as f:
-        data = json.load(f)
-    print(markdown(data["meta"], data["results"]))
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    print(markdown(*merge(sys.argv[1:])))
