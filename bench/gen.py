@@ -83,7 +83,7 @@ def shape_chain(n):
 def shape_sleep(_n):
     """Four lanes of different rhythm (a long step early or late, many short
     ones), four pairs of short fillers, and a join: critical path 0.45 + 0.10.
-    A scheduler that runs whole waves would take 0.30 + 0.30 + 0.10 + 0.10 more.
+    A scheduler that ran waves of equal depth would take 0.3 + 0.3 + 3 x 0.1.
     At most 8 steps are ever ready together, so `-j 8` never delays one."""
     dag = Dag("sleep-dag")
     lanes = {"a": [0.30, 0.15], "b": [0.15, 0.30], "c": [0.10, 0.10, 0.10, 0.10], "d": [0.20, 0.20]}

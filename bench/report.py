@@ -116,6 +116,11 @@ def markdown(meta, results):
     out = [f"wf: `{meta['wf']}` ({meta['version']}); ninja {meta['ninja']}; {meta['make']}; "
            f"{meta['nproc']} cores; median of the interleaved runs; {meta['date']}; "
            f"load average {meta['load_before']} before, {meta['load_after']} after."]
+    ninja_ms = results.get("P5", {}).get("tools", {}).get("ninja --version", {}).get("mean_ms")
+    if ninja_ms is not None and ninja_ms > 3:
+        out.append(f"**Loaded machine: `ninja --version` took {ninja_ms:.1f} ms (about 1.5 ms when idle). Process "
+                   "starts dominate every tool's time, so the ratios of P1, P2 and the scaling cases, and P3 and P5 "
+                   "against their absolute targets, say little; rerun on an idle machine.**")
     if meta.get("quick"):
         out.append("**--quick: tiny sizes, a smoke run; these numbers say nothing about the goals.**")
     out.append("")
