@@ -214,16 +214,17 @@ def main(argv):
                 results[c] = case_log(wf, root, reps, mib * MIB, progress)
             elif c == "P5":
                 results[c] = case_startup(wf, a.startup_runs or (3 if a.quick else 50), progress)
+        meta["load_after"] = load()
+        if a.json:
+            with open(a.json, "w") as f:
+                json.dump({"meta": meta, "results": results}, f, indent=1)
+        print(report.markdown(meta, results), flush=True)
     except ToolFailed as e:
         sys.exit(f"bench: {e}")
-    finally:
+    finally:  # after the output: removing 10k steps' files takes a while
         if not a.keep:
+            progress(f"removing {root}")
             shutil.rmtree(root, ignore_errors=True)
-    meta["load_after"] = load()
-    if a.json:
-        with open(a.json, "w") as f:
-            json.dump({"meta": meta, "results": results}, f, indent=1)
-    print(report.markdown(meta, results))
     return 0
 
 
