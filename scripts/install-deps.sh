@@ -11,6 +11,8 @@ packages=(
   python3 python3-jsonschema python3-yaml graphviz
   # tests: proof that the git step never starts a git process
   strace
+  # bench/run.sh: GNU time reads the peak RSS of each tool
+  time
 )
 
 # shellcheck source=scripts/lib/apt.sh
