@@ -1,8 +1,10 @@
 #include "runner/core/json.h"
 
 #include <algorithm>
-
 #include <cmath>
+#include <string_view>
+#include <unordered_set>
+
 #include <nlohmann/json.hpp>
 
 namespace wf::core {
@@ -33,31 +35,6 @@ Value from_nlohmann(const Json& j) {
     }
     default: return Value();
   }
-}
-
-Json to_nlohmann(const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::kNull: return nullptr;
-    case Value::Kind::kBool: return v.as_bool();
-    case Value::Kind::kNumber: {
-      double d = v.as_number();
-      if (!std::isfinite(d)) return nullptr;
-      if (std::trunc(d) == d && std::fabs(d) < 9.007199254740992e15) return static_cast<long long>(d);
-      return d;
-    }
-    case Value::Kind::kString: return v.as_string();
-    case Value::Kind::kArray: {
-      Json a = Json::array();
-      for (const auto& e : v.as_array()) a.push_back(to_nlohmann(e));
-      return a;
-    }
-    case Value::Kind::kObject: {
-      Json o = Json::object();
-      for (const auto& [k, e] : v.as_object()) o[k] = to_nlohmann(e);
-      return o;
-    }
-  }
-  return nullptr;
 }
 
 }  // namespace
@@ -128,8 +105,152 @@ Expected<Value, std::string> parse_json(std::string_view text) {
   }
 }
 
+namespace {
+
+// Whether `s` is valid UTF-8 (no overlong forms, no surrogates, at most
+// U+10FFFF), as nlohmann's serializer requires it to be.
+bool valid_utf8(std::string_view s) {
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (len == 0 || c > 0xF4 || i + len > n) return false;
+    auto c1 = static_cast<unsigned char>(s[i + 1]);
+    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F))
+      return false;
+    for (size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    i += len;
+  }
+  return true;
+}
+
+void append_string(std::string& out, std::string_view s) {
+  if (!valid_utf8(s)) {
+    // Invalid bytes become U+FFFD exactly as nlohmann replaces them.
+    out += Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  size_t plain = 0;  // start of the run of bytes copied as they are
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto u = static_cast<unsigned char>(s[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out.append(s.substr(plain, i - plain));
+    plain = i + 1;
+    switch (u) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out.push_back(kHex[u >> 4]);
+        out.push_back(kHex[u & 0x0f]);
+    }
+  }
+  out.append(s.substr(plain));
+  out.push_back('"');
+}
+
+void append_number(std::string& out, double d) {
+  if (!std::isfinite(d)) {
+    out += "null";
+  } else if (std::trunc(d) == d && std::fabs(d) < 9.007199254740992e15) {
+    out += std::to_string(static_cast<long long>(d));
+  } else {
+    out += Json(d).dump();  // nlohmann's shortest round-trip form
+  }
+}
+
+void append_newline(std::string& out, int indent, int depth) {
+  if (indent < 0) return;
+  out.push_back('\n');
+  out.append(static_cast<size_t>(indent) * static_cast<size_t>(depth), ' ');
+}
+
+// nlohmann's dump(indent), written directly: no DOM copy of the value.
+void append_json(std::string& out, const Value& v, int indent, int depth) {
+  switch (v.kind()) {
+    case Value::Kind::kNull: out += "null"; return;
+    case Value::Kind::kBool: out += v.as_bool() ? "true" : "false"; return;
+    case Value::Kind::kNumber: append_number(out, v.as_number()); return;
+    case Value::Kind::kString: append_string(out, v.as_string()); return;
+    case Value::Kind::kArray: {
+      const auto& a = v.as_array();
+      if (a.empty()) {
+        out += "[]";
+        return;
+      }
+      out.push_back('[');
+      for (size_t i = 0; i < a.size(); ++i) {
+        if (i > 0) out.push_back(',');
+        append_newline(out, indent, depth + 1);
+        append_json(out, a[i], indent, depth + 1);
+      }
+      append_newline(out, indent, depth);
+      out.push_back(']');
+      return;
+    }
+    case Value::Kind::kObject: {
+      const auto& o = v.as_object();
+      if (o.empty()) {
+        out += "{}";
+        return;
+      }
+      out.push_back('{');
+      // A repeated key: nlohmann's object kept the first place, the last value.
+      bool repeated = false;
+      if (o.size() <= 16) {
+        for (size_t i = 0; i < o.size() && !repeated; ++i)
+          for (size_t j = 0; j < i && !repeated; ++j) repeated = o[i].first == o[j].first;
+      } else {
+        std::unordered_set<std::string_view> seen;
+        for (const auto& member : o)
+          if (!seen.insert(member.first).second) repeated = true;
+      }
+      if (repeated) {
+        Value::Object merged;
+        for (const auto& [k, e] : o) {
+          auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& m) { return m.first == k; });
+          if (it == merged.end())
+            merged.emplace_back(k, e);
+          else
+            it->second = e;
+        }
+        out.pop_back();
+        append_json(out, Value(std::move(merged)), indent, depth);
+        return;
+      }
+      for (size_t i = 0; i < o.size(); ++i) {
+        if (i > 0) out.push_back(',');
+        append_newline(out, indent, depth + 1);
+        append_string(out, o[i].first);
+        out += indent < 0 ? ":" : ": ";
+        append_json(out, o[i].second, indent, depth + 1);
+      }
+      append_newline(out, indent, depth);
+      out.push_back('}');
+      return;
+    }
+  }
+}
+
+}  // namespace
+
 std::string to_json(const Value& v, int indent) {
-  return to_nlohmann(v).dump(indent, ' ', false, Json::error_handler_t::replace);
+  std::string out;
+  append_json(out, v, indent, 0);
+  return out;
 }
 
 }  // namespace wf::core
