@@ -178,6 +178,8 @@ void append_newline(std::string& out, int indent, int depth) {
   out.append(static_cast<size_t>(indent) * static_cast<size_t>(depth), ' ');
 }
 
+}  // namespace
+
 // nlohmann's dump(indent), written directly: no DOM copy of the value.
 void append_json(std::string& out, const Value& v, int indent, int depth) {
   switch (v.kind()) {
@@ -244,8 +246,6 @@ void append_json(std::string& out, const Value& v, int indent, int depth) {
     }
   }
 }
-
-}  // namespace
 
 std::string to_json(const Value& v, int indent) {
   std::string out;

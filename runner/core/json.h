@@ -21,6 +21,10 @@ Expected<Value, std::string> parse_json(std::string_view text);
 /// Integral numbers print without a fraction ("3", not "3.0"); NaN and
 /// infinities print as null (JSON cannot hold them).
 std::string to_json(const Value& v, int indent = -1);
+/// to_json() appended to `out` as if `v` sat `depth` levels deep in an
+/// indented document (the indentation of its inner lines): for writing a
+/// large document piece by piece without building it whole.
+void append_json(std::string& out, const Value& v, int indent, int depth);
 
 /// `s` as it appears inside a JSON string literal, without the quotes:
 /// \" \\ \n \t \r \b \f, other control characters as \u00xx. With

@@ -44,6 +44,7 @@ class Scheduler {
         needs_(graph::need_indexes(*run.wf)),
         entries_(run.wf->steps.size()) {
     const auto& wf = *run.wf;
+    states_.reserve(wf.steps.size());
     for (size_t i = 0; i < wf.steps.size(); ++i) {
       StepState s;
       s.step = &wf.steps[i];
@@ -306,40 +307,54 @@ Value outputs_json(const std::vector<std::pair<std::string, std::string>>& outpu
   return Value(std::move(o));
 }
 
-Value report_json(const RunShared& run, const std::vector<StepState>& states, const RunEnd& end) {
-  Value::Array steps;
-  for (const auto& s : states) {
-    Value::Array attempts;
-    for (const auto& a : s.attempts)
-      attempts.push_back(Value(Value::Object{{"attempt", a.attempt},
-                                             {"ok", a.ok},
-                                             {"class", a.ok ? Value() : Value(core::failure_class_name(a.failure_class))},
-                                             {"summary", a.summary},
-                                             {"duration_ms", static_cast<double>(a.duration.count())},
-                                             {"log", a.log_file}}));
-    Value::Array links;
-    for (const auto& [title, url] : s.links) links.push_back(Value(Value::Object{{"title", title}, {"url", url}}));
-    steps.push_back(Value(Value::Object{{"id", s.step->id},
-                                        {"uses", s.step->uses},
-                                        {"outcome", outcome_name(s.outcome)},
-                                        {"continue_on_error", s.step->continue_on_error},
-                                        {"reason", s.reason},
-                                        {"reused", s.reused},
-                                        {"duration_ms", static_cast<double>(s.duration.count())},
-                                        {"attempts", Value(std::move(attempts))},
-                                        {"outputs", run.masked(s.outputs)},
-                                        {"links", Value(std::move(links))}}));
+// One step's entry in report.json.
+Value report_step(const RunShared& run, const StepState& s) {
+  Value::Array attempts;
+  for (const auto& a : s.attempts)
+    attempts.push_back(Value(Value::Object{{"attempt", a.attempt},
+                                           {"ok", a.ok},
+                                           {"class", a.ok ? Value() : Value(core::failure_class_name(a.failure_class))},
+                                           {"summary", a.summary},
+                                           {"duration_ms", static_cast<double>(a.duration.count())},
+                                           {"log", a.log_file}}));
+  Value::Array links;
+  for (const auto& [title, url] : s.links) links.push_back(Value(Value::Object{{"title", title}, {"url", url}}));
+  return Value(Value::Object{{"id", s.step->id},
+                             {"uses", s.step->uses},
+                             {"outcome", outcome_name(s.outcome)},
+                             {"continue_on_error", s.step->continue_on_error},
+                             {"reason", s.reason},
+                             {"reused", s.reused},
+                             {"duration_ms", static_cast<double>(s.duration.count())},
+                             {"attempts", Value(std::move(attempts))},
+                             {"outputs", run.masked(s.outputs)},
+                             {"links", Value(std::move(links))}});
+}
+
+// report.json's text (indented by 2), written one step at a time: the whole
+// report as one value was the peak of a large run's memory.
+std::string report_text(const RunShared& run, const std::vector<StepState>& states, const RunEnd& end) {
+  Value head(Value::Object{{"run_id", end.run_id},
+                           {"workflow", run.values.workflow},
+                           {"file", run.wf->file},
+                           {"ok", end.ok},
+                           {"cancelled", end.cancelled},
+                           {"exit_code", end.exit_code},
+                           {"duration_ms", static_cast<double>(end.duration.count())},
+                           {"inputs", run.masked(run.values.inputs)},
+                           {"outputs", outputs_json(end.outputs)},
+                           {"steps", Value(Value::Array{})}});
+  std::string out = core::to_json(head, 2);
+  if (states.empty()) return out;
+  // Replace the empty steps array ("[]\n}" at the end) with the steps.
+  out.resize(out.size() - std::string_view("[]\n}").size());
+  out += "[";
+  for (size_t i = 0; i < states.size(); ++i) {
+    out += i == 0 ? "\n    " : ",\n    ";
+    core::append_json(out, report_step(run, states[i]), 2, 2);
   }
-  return Value(Value::Object{{"run_id", end.run_id},
-                             {"workflow", run.values.workflow},
-                             {"file", run.wf->file},
-                             {"ok", end.ok},
-                             {"cancelled", end.cancelled},
-                             {"exit_code", end.exit_code},
-                             {"duration_ms", static_cast<double>(end.duration.count())},
-                             {"inputs", run.masked(run.values.inputs)},
-                             {"outputs", outputs_json(end.outputs)},
-                             {"steps", Value(std::move(steps))}});
+  out += "\n  ]\n}";
+  return out;
 }
 
 }  // namespace
@@ -479,10 +494,11 @@ core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, cons
   end.duration = since(clock, start);
   end.ok = !scheduler.any_failure() && !end.cancelled;
   end.exit_code = end.cancelled ? 130 : end.ok ? 0 : 1;
+  end.steps.reserve(scheduler.states().size());
   for (const auto& s : scheduler.states()) end.steps.push_back(detail::step_end(s, run));
   end.outputs = scheduler.workflow_outputs();
   auto written =
-      write_file_atomic(run.run_dir + "/report.json", core::to_json(report_json(run, scheduler.states(), end), 2) + "\n");
+      write_file_atomic(run.run_dir + "/report.json", report_text(run, scheduler.states(), end) + "\n");
   if (!written) {
     // The journal still holds every step's end: say so, and go on.
     std::fprintf(stderr, "wf: warning: %s (the journal has the run's record)\n", written.error().c_str());

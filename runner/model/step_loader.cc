@@ -381,6 +381,7 @@ class StepLoader {
 void load_steps(LoadContext& cx, const YamlNode& steps, const Defaults& defaults, Workflow& wf) {
   if (!steps.is_mapping()) return cx.type_error(steps, "'steps'", "a mapping of step ids to steps");
   if (steps.members.empty()) return cx.error(steps, "'steps' has no steps");
+  wf.steps.reserve(steps.members.size());
   for (const auto& [key, body] : steps.members) wf.steps.push_back(StepLoader(cx, key, body, defaults).load());
 }
 
