@@ -17,6 +17,13 @@ namespace wf::model {
 
 // ---- YamlNode --------------------------------------------------------------
 
+YamlNode::YamlNode() = default;
+YamlNode::YamlNode(const YamlNode&) = default;
+YamlNode::YamlNode(YamlNode&&) noexcept = default;
+YamlNode& YamlNode::operator=(const YamlNode&) = default;
+YamlNode& YamlNode::operator=(YamlNode&&) noexcept = default;
+YamlNode::~YamlNode() = default;
+
 std::optional<bool> YamlNode::as_bool() const {
   if (!is_plain()) return std::nullopt;
   if (text == "true" || text == "True" || text == "TRUE") return true;
@@ -275,6 +282,9 @@ bool YamlSource::parse(core::Diagnostics& diags) {
     diags.push_back({loc_of_pos(e.mark.pos >= 0 ? e.mark.pos : 0), "invalid YAML: nested too deeply"});
   } catch (const YAML::ParserException& e) {
     size_t pos = e.mark.is_null() || e.mark.pos < 0 ? text_.size() : static_cast<size_t>(e.mark.pos);
+    // yaml-cpp's mark can lie past the end of the text (it counts a NUL byte
+    // or malformed UTF-8 differently): found by fuzz_workflow.
+    pos = std::min(pos, text_.size());
     // yaml-cpp marks the character after a bad escape; point at its backslash.
     if (e.msg.rfind("unknown escape", 0) == 0 && pos >= 2 && text_[pos - 2] == '\\') pos -= 2;
     // A tab in indentation confuses yaml-cpp into talking about maps; say so.
