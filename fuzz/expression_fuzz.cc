@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include <unistd.h>
+
 #include "runner/core/json.h"
 #include "runner/expr/expr.h"
 
@@ -20,13 +22,20 @@ namespace {
 namespace expr = wf::expr;
 using wf::core::Value;
 
-const std::string& empty_dir() {
-  static const std::string dir = [] {
+// An empty directory for hashFiles(), removed at exit.
+struct EmptyDir {
+  std::string path;
+  EmptyDir() {
     char tmpl[] = "/tmp/wf-fuzz-expr-XXXXXX";
     const char* d = mkdtemp(tmpl);
-    return std::string(d ? d : "/nonexistent");
-  }();
-  return dir;
+    path = d ? d : "/nonexistent";
+  }
+  ~EmptyDir() { rmdir(path.c_str()); }
+};
+
+const std::string& empty_dir() {
+  static const EmptyDir dir;
+  return dir.path;
 }
 
 expr::EvalContext context_of(std::string_view json) {

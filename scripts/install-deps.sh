@@ -11,6 +11,8 @@ packages=(
   python3 python3-jsonschema python3-yaml graphviz
   # tests: proof that the git step never starts a git process
   strace
+  # fuzzing (scripts/fuzz.sh): clang and its libFuzzer/sanitizer runtimes
+  clang libclang-rt-14-dev
 )
 
 # shellcheck source=scripts/lib/apt.sh
