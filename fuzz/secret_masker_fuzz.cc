@@ -88,7 +88,7 @@ std::vector<std::string> forbidden(const std::vector<std::string>& secrets) {
   std::vector<std::string> forms;
   for (const std::string& s : secrets) {
     add_forms(s, forms);
-    if (s.find('\n') == std::string::npos) continue;
+    if (s.find_first_of("\r\n") == std::string::npos) continue;
     for (size_t start = 0; start <= s.size();) {
       size_t nl = std::min(s.find('\n', start), s.size());
       std::string_view line(s.data() + start, nl - start);

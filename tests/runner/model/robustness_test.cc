@@ -70,7 +70,8 @@ TEST_CASE("loader: odd YAML is answered with diagnostics", "[model]") {
 // the text, and the loader read text[mark - 2] out of bounds (AddressSanitizer
 // reports it in the asan build).
 TEST_CASE("loader: a YAML error marked past the end of the text is a diagnostic", "[model]") {
-  const std::string text("\x00" "7eps:d:\n$   r\x82\x90 \"a:/ ob\n  tes\x02" "b\n  tes\x02\x00\x00\x00t: [unclosed\n", 55);
+  const std::string text(
+      "\x00" "7eps:d:\n$   r\x82\x90 \"a:/ ob\n  tes\x02" "b\n  tes\x02\x00\x00\x00t: [unclosed\n", 55);
   REQUIRE(text.size() == 55);
   check_answers(text);
 }
