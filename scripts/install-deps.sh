@@ -13,6 +13,8 @@ packages=(
   strace
   # bench/run.sh: GNU time reads the peak RSS of each tool
   time
+  # fuzzing (scripts/fuzz.sh): clang and its libFuzzer/sanitizer runtimes
+  clang libclang-rt-14-dev
 )
 
 # shellcheck source=scripts/lib/apt.sh

@@ -4,7 +4,9 @@
 # examples/local-testnet, ...) with CTest. Extra arguments go to ctest
 # (e.g. `scripts/test.sh -L unit`); without arguments the suite then runs again
 # under AddressSanitizer + UBSan and ThreadSanitizer (scripts/sanitizers.sh;
-# WF_SANITIZERS=0 skips them).
+# WF_SANITIZERS=0 skips them), then every libFuzzer target runs for
+# ${WF_FUZZ_SECONDS:-60} s, two at a time (scripts/fuzz.sh; skipped by
+# WF_SANITIZERS=0 or WF_FUZZ=0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -15,4 +17,7 @@ scripts/build.sh
 ctest --test-dir "${WF_BUILD_DIR:-build}" --output-on-failure -j "$(nproc)" "$@"
 if (($# == 0)) && [[ "${WF_SANITIZERS:-1}" != 0 ]]; then
   scripts/sanitizers.sh
+  if [[ "${WF_FUZZ:-1}" != 0 ]]; then
+    scripts/fuzz.sh all "${WF_FUZZ_SECONDS:-60}"
+  fi
 fi

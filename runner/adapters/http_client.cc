@@ -2,6 +2,7 @@
 
 #include "runner/core/strings.h"
 #include "runner/adapters/http_client.h"
+#include "runner/adapters/http_headers.h"
 
 #include <curl/curl.h>
 #include <signal.h>
@@ -82,24 +83,10 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
   return len;
 }
 
-using core::trim;
-
 size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t len = size * n;
-  std::string line(data, len);
-  // A new status line starts a new response (a redirect, 100 Continue):
-  // only the last response's headers are kept.
-  if (line.rfind("HTTP/", 0) == 0) {
-    t->response->headers.clear();
-    return len;
-  }
-  size_t colon = line.find(':');
-  if (colon == std::string::npos) return len;
-  std::string name = trim(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  t->response->headers.emplace_back(std::move(name), trim(line.substr(colon + 1)));
+  add_header_line(std::string_view(data, len), t->response->headers);
   return len;
 }
 

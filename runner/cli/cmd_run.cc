@@ -14,6 +14,7 @@
 #include "runner/cli/commands.h"
 #include "runner/cli/signals.h"
 #include "runner/cli/workflow_file.h"
+#include "runner/core/output_file.h"
 #include "runner/core/strings.h"
 #include "runner/exec/executor.h"
 #include "runner/exec/secrets.h"
@@ -43,8 +44,7 @@ Observers make_observers(const RunArgs& args) {
     // so the workflow's outputs travel as one JSON object.
     if (const char* s = std::getenv("WF_GITHUB_OUTPUTS_JSON")) {
       std::string name = s;
-      if (!name.empty() && name.find_first_of("=\r\n") == std::string::npos && name.find("<<") == std::string::npos)
-        opts.outputs_json_name = name;
+      if (core::writable_output_name(name)) opts.outputs_json_name = name;
     }
     auto p = std::make_unique<status::GitHubPrinter>(stdout, opts);
     o.github = p.get();

@@ -94,10 +94,13 @@ Expected<OutputEntries, std::string> parse_output_file(std::string_view content)
   return entries;
 }
 
+bool writable_output_name(std::string_view name) {
+  return !name.empty() && name.back() != '<' && name.find('=') == std::string_view::npos &&
+         name.find("<<") == std::string_view::npos && name.find_first_of("\r\n") == std::string_view::npos;
+}
+
 std::string format_output(std::string_view name, std::string_view value) {
-  assert(!name.empty() && name.find('=') == std::string_view::npos &&
-         name.find("<<") == std::string_view::npos &&
-         name.find_first_of("\r\n") == std::string_view::npos);
+  assert(writable_output_name(name));
   std::string out(name);
   if (value.find_first_of("\r\n") == std::string_view::npos) {
     out += '=';

@@ -33,10 +33,16 @@ Expected<OutputEntries, std::string> parse_output_file(std::string_view content)
 /// '\n' or '\r' is written as `name=value`; any other as a heredoc whose
 /// delimiter is `ghadelimiter_` plus 32 random hex digits and occurs nowhere
 /// in the value, so the value cannot end the heredoc or inject entries.
-/// `name` must be non-empty and hold no '=', "<<", '\r' or '\n' (asserted).
+/// `name` must pass writable_output_name() (asserted).
 /// A '\r' at the end of a value line survives GitHub's parser (Linux) but
 /// not parse_output_file, which drops it.
 /// Thread-safety: safe to call concurrently.
 std::string format_output(std::string_view name, std::string_view value);
+
+/// Whether format_output() can write `name` so that it reads back: non-empty,
+/// no '=', "<<", '\r' or '\n', and not ending with '<' (`a<` + `<<EOF`
+/// would read as the name `a` with the delimiter `<EOF`, here and in
+/// GitHub's runner, which then fails the job: found by fuzz_output_file).
+bool writable_output_name(std::string_view name);
 
 }  // namespace wf::core

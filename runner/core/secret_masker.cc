@@ -94,7 +94,9 @@ std::vector<std::string> encodings(std::string_view value) {
 void SecretMasker::add(std::string_view secret) {
   if (secret.empty()) return;
   std::vector<std::string> forms = encodings(secret);
-  if (secret.find('\n') != std::string_view::npos) {
+  // A value ending in '\r' (read from a CRLF file) is a line too: a stream
+  // shows it without the '\r' (MaskedLineBuffer drops it before '\n').
+  if (secret.find_first_of("\r\n") != std::string_view::npos) {
     size_t start = 0;
     while (start <= secret.size()) {
       size_t nl = std::min(secret.find('\n', start), secret.size());

@@ -37,6 +37,10 @@ std::optional<WorkflowCommand> parse_workflow_command(std::string_view line);
 /// The line (without '\n') that prints `command`, escaping its value and
 /// properties so parse_workflow_command() gives `command` back: how wf
 /// itself speaks to GitHub (`::add-mask::`, `::error title=...::`).
+/// Except: spaces and tabs starting the first property's key or ending the
+/// last property's value are lost (the parser, as GitHub's runner, trims the
+/// property list, and the escapes have none for a space), and so is such a
+/// property whose key or value is only blanks. Found by fuzz_workflow_command.
 std::string format_workflow_command(const WorkflowCommand& command);
 
 }  // namespace wf::core

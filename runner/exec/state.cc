@@ -261,7 +261,10 @@ core::Expected<JournalState, std::string> read_journal(const std::string& path) 
   if (!in) return unexpected("cannot read " + path + ": " + errno_text(errno));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return unexpected("cannot read " + path);
+  return parse_journal(text, path);
+}
 
+core::Expected<JournalState, std::string> parse_journal(std::string_view text, const std::string& path) {
   JournalState state;
   size_t pos = 0;
   for (size_t line_no = 1; pos < text.size(); ++line_no) {

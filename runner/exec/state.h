@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runner/core/expected.h"
@@ -75,6 +76,10 @@ struct JournalState {
 /// attempt_started/step_finished about a step wins; a run_started after a
 /// run_finished (a resume) makes the run unfinished again.
 core::Expected<JournalState, std::string> read_journal(const std::string& path);
+
+/// read_journal() on text already read; `path` only names it in errors.
+/// Pure (no I/O), so it can be fuzzed (fuzz/journal_fuzz.cc).
+core::Expected<JournalState, std::string> parse_journal(std::string_view text, const std::string& path);
 
 /// The newest run directory under state_dir/runs (by name, i.e. start time)
 /// whose journal is unfinished or finished with ok=false (for `wf run

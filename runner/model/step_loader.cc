@@ -135,7 +135,8 @@ class StepLoader {
         dynamic.push_back(name);
         continue;
       }
-      std::erase_if(known, [&](const auto& kv) { return kv.first == name; });
+      // [&name = name]: clang 14 (the fuzz build) cannot capture a structured binding.
+      std::erase_if(known, [&name = name](const auto& kv) { return kv.first == name; });
       known.emplace_back(name, param.value);
     }
     core::ParamCheck check(Value(std::move(known)), std::move(dynamic));

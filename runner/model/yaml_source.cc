@@ -1,6 +1,7 @@
 #include "runner/model/yaml_source.h"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -9,13 +10,22 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <optional>
 #include <regex>
+#include <sstream>
 #include <unordered_map>
 #include <vector>
 
 namespace wf::model {
 
 // ---- YamlNode --------------------------------------------------------------
+
+YamlNode::YamlNode() = default;
+YamlNode::YamlNode(const YamlNode&) = default;
+YamlNode::YamlNode(YamlNode&&) noexcept = default;
+YamlNode& YamlNode::operator=(const YamlNode&) = default;
+YamlNode& YamlNode::operator=(YamlNode&&) noexcept = default;
+YamlNode::~YamlNode() = default;
 
 std::optional<bool> YamlNode::as_bool() const {
   if (!is_plain()) return std::nullopt;
@@ -242,6 +252,38 @@ std::pair<size_t, size_t> escape_size(const std::string& text, size_t p) {
   }
 }
 
+// yaml-cpp 0.7's LoadAll never returns on a ',' outside brackets after a
+// document ("[a],"): each round yields one more empty document without
+// consuming the ','. Found by fuzz_workflow (a file that hung `wf validate`).
+// So the documents are counted first, with an event handler that builds
+// nothing; past kMaxDocuments the text is refused at the last empty one.
+constexpr size_t kMaxDocuments = 100;
+
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { last_null = mark; }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+  YAML::Mark last_null = YAML::Mark::null_mark();
+};
+
+// The position of the runaway document, if the text has more than kMaxDocuments.
+std::optional<size_t> runaway_documents(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  for (size_t n = 0; parser.HandleNextDocument(counter); ++n)
+    if (n == kMaxDocuments)
+      return counter.last_null.is_null() || counter.last_null.pos < 0 ? 0 : static_cast<size_t>(counter.last_null.pos);
+  return std::nullopt;
+}
+
 }  // namespace
 
 // ---- YamlSource ------------------------------------------------------------
@@ -257,6 +299,10 @@ YamlSource::YamlSource(std::string text, std::string file) : text_(std::move(tex
 bool YamlSource::parse(core::Diagnostics& diags) {
   // yaml-cpp reports errors as exceptions; none may escape the loader.
   try {
+    if (auto pos = runaway_documents(text_)) {
+      diags.push_back({loc_of_pos(*pos), "invalid YAML: a ',' or other flow indicator outside brackets"});
+      return false;
+    }
     std::vector<YAML::Node> docs = YAML::LoadAll(text_);
     YAML::Node doc = docs.empty() ? YAML::Node() : docs.front();
     for (size_t d = 1; d < docs.size(); ++d) {
@@ -275,6 +321,9 @@ bool YamlSource::parse(core::Diagnostics& diags) {
     diags.push_back({loc_of_pos(e.mark.pos >= 0 ? e.mark.pos : 0), "invalid YAML: nested too deeply"});
   } catch (const YAML::ParserException& e) {
     size_t pos = e.mark.is_null() || e.mark.pos < 0 ? text_.size() : static_cast<size_t>(e.mark.pos);
+    // yaml-cpp's mark can lie past the end of the text (it counts a NUL byte
+    // or malformed UTF-8 differently): found by fuzz_workflow.
+    pos = std::min(pos, text_.size());
     // yaml-cpp marks the character after a bad escape; point at its backslash.
     if (e.msg.rfind("unknown escape", 0) == 0 && pos >= 2 && text_[pos - 2] == '\\') pos -= 2;
     // A tab in indentation confuses yaml-cpp into talking about maps; say so.

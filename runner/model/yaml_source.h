@@ -30,6 +30,16 @@ struct YamlNode {
   std::vector<YamlNode> items;                         // kSequence
   std::vector<std::pair<YamlNode, YamlNode>> members;  // kMapping
 
+  // Defined in the .cc, where YamlNode is complete: clang with libstdc++
+  // (the fuzz build) refuses the implicit ones, which instantiate
+  // std::pair<YamlNode, YamlNode> while YamlNode is still incomplete.
+  YamlNode();
+  YamlNode(const YamlNode&);
+  YamlNode(YamlNode&&) noexcept;
+  YamlNode& operator=(const YamlNode&);
+  YamlNode& operator=(YamlNode&&) noexcept;
+  ~YamlNode();
+
   bool is_null() const { return kind == Kind::kNull; }
   bool is_scalar() const { return kind == Kind::kScalar; }
   bool is_sequence() const { return kind == Kind::kSequence; }

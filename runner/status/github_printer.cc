@@ -156,8 +156,7 @@ bool GitHubPrinter::append_outputs(
   std::string content;
   std::vector<std::string> warnings;
   for (const auto& [name, value] : outputs) {
-    if (name.empty() || name.find_first_of("=\r\n") != std::string::npos ||
-        name.find("<<") != std::string::npos) {
+    if (!core::writable_output_name(name)) {
       warnings.push_back(
           command("warning", "wf: output name '" + name + "' cannot be written to $GITHUB_OUTPUT"));
       continue;

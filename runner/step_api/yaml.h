@@ -22,6 +22,16 @@ struct YamlNode {
   std::vector<YamlNode> items;                         // kSequence
   std::vector<std::pair<YamlNode, YamlNode>> entries;  // kMap, in document order
 
+  // Defined in the .cc, where YamlNode is complete: clang with libstdc++
+  // (the fuzz build) refuses the implicit ones, which instantiate
+  // std::pair<YamlNode, YamlNode> while YamlNode is still incomplete.
+  YamlNode();
+  YamlNode(const YamlNode&);
+  YamlNode(YamlNode&&) noexcept;
+  YamlNode& operator=(const YamlNode&);
+  YamlNode& operator=(YamlNode&&) noexcept;
+  ~YamlNode();
+
   bool is_null() const { return type == Type::kNull; }
   bool is_scalar() const { return type == Type::kScalar; }
   bool is_sequence() const { return type == Type::kSequence; }

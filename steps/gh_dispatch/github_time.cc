@@ -18,7 +18,11 @@ bool digits(std::string_view s, size_t at, size_t n, int& out) {
   return true;
 }
 
+// Years outside 1970..2200 are refused: system_clock counts nanoseconds in
+// 64 bits, which overflow after 2262 (a "Retry-After: ... 4052 GMT" was
+// undefined behaviour: found by fuzz_github_response).
 std::optional<SystemTime> from_utc(int year, int month, int day, int hour, int minute, int second) {
+  if (year < 1970 || year > 2200) return std::nullopt;
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
   std::tm tm{};
   tm.tm_year = year - 1900;

@@ -89,3 +89,24 @@ TEST_CASE("output file: a multi-line value gets a random heredoc delimiter", "[c
   CHECK(a == "body<<" + delimiter + "\none\ntwo\n" + delimiter + "\n");
   CHECK(a != b);
 }
+
+// Found by fuzz_output_file (fuzz/): `a<` + `<<DELIM` reads back as the name
+// `a` with the delimiter `<DELIM`, here and in GitHub's runner.
+TEST_CASE("output file: a name ending in '<' is not writable", "[core][outputs]") {
+  CHECK_FALSE(writable_output_name("<"));
+  CHECK_FALSE(writable_output_name("a<"));
+  CHECK_FALSE(writable_output_name(""));
+  CHECK_FALSE(writable_output_name("a<<b"));
+  CHECK_FALSE(writable_output_name("a=b"));
+  CHECK_FALSE(writable_output_name("a\rb"));
+  CHECK(writable_output_name("<a"));
+  CHECK(writable_output_name("a<b"));
+  // The fuzzer's input: `<` = a value with a '\r' (so a heredoc) read back wrong.
+  auto parsed = parse_ok(std::string_view("<=+\\\xf2\xff\\T\x0dT\x0d\x0d\x09T", 14));
+  REQUIRE(parsed.size() == 1);
+  CHECK(parsed[0].first == "<");
+  CHECK_FALSE(writable_output_name(parsed[0].first));
+  // What can be written reads back, heredoc included.
+  std::string written = format_output("a<b", "x\ry\nz") + format_output("n", "v");
+  CHECK(parse_ok(written) == OutputEntries{{"a<b", "x\ry\nz"}, {"n", "v"}});
+}

@@ -94,6 +94,22 @@ TEST_CASE("secret masker: each line of a multi-line secret is masked on its own"
   CHECK(masker.size() == 1);
 }
 
+// A secret read from a CRLF file keeps its '\r'; the step prints it on a
+// CRLF line, and the line buffer drops the '\r': "s3cr3t" alone must go.
+TEST_CASE("secret masker: a one-line secret ending in CR is masked without it in a streamed line",
+          "[core][secrets]") {
+  SecretMasker masker;
+  masker.add("s3cr3t\r");
+  CHECK(masker.size() == 1);
+  std::vector<std::string> lines;
+  MaskedLineBuffer buffer(masker, [&](std::string_view l) { lines.emplace_back(l); });
+  buffer.write("token s3cr3t\r\nnext s3cr");
+  buffer.write("3t\r");
+  buffer.flush();
+  CHECK(lines == std::vector<std::string>{"token ***", "next ***"});
+  CHECK(masker.mask("a\rb") == "a\rb");
+}
+
 TEST_CASE("secret masker: base64 of a secret is masked at all three alignments",
           "[core][secrets]") {
   const std::string secret = "correct horse battery staple";

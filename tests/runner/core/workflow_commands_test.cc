@@ -81,3 +81,28 @@ TEST_CASE("workflow commands: format_workflow_command escapes what parse decodes
   CHECK(back->properties == error.properties);
   CHECK(back->value == error.value);
 }
+
+// Found by fuzz_workflow_command (fuzz/): format + parse keeps a command,
+// except for blanks at the two ends of the property list, which the parser
+// trims as GitHub's runner does (no escape exists for a space).
+TEST_CASE("workflow commands: format then parse keeps all but the blanks ending the property list",
+          "[core][commands]") {
+  WorkflowCommand c{"error", {{"title", "a: b, c%"}, {"line", "3 "}}, "x\r\ny%"};
+  auto back = parse_workflow_command(format_workflow_command(c));
+  REQUIRE(back);
+  CHECK(back->name == "error");
+  CHECK(back->value == c.value);
+  CHECK(back->properties == std::vector<std::pair<std::string, std::string>>{{"title", "a: b, c%"}, {"line", "3"}});
+  // The fuzzer's inputs: a value with a blank end that only became last once
+  // the properties without '=' after it were dropped; a key with leading blanks.
+  auto first = parse_workflow_command("::CZ k=v ,ttt,,$::x");
+  REQUIRE(first);
+  CHECK(first->properties == std::vector<std::pair<std::string, std::string>>{{"k", "v "}});
+  CHECK(parse_workflow_command(format_workflow_command(*first))->properties ==
+        std::vector<std::pair<std::string, std::string>>{{"k", "v"}});
+  auto second = parse_workflow_command("::ecr l,  \" =v::x");
+  REQUIRE(second);
+  CHECK(second->properties == std::vector<std::pair<std::string, std::string>>{{"  \" ", "v"}});
+  CHECK(parse_workflow_command(format_workflow_command(*second))->properties ==
+        std::vector<std::pair<std::string, std::string>>{{"\" ", "v"}});
+}

@@ -230,6 +230,22 @@ TEST_CASE("journal: an unparsable line before the last is an error naming its li
   CHECK(state.error().rfind(path + ":2: ", 0) == 0);
 }
 
+TEST_CASE("journal: parse_journal reads text as read_journal reads the file, naming it in errors",
+          "[exec][state]") {
+  const std::string text =
+      "{\"event\":\"run_started\",\"run_id\":\"r\"}\n"
+      "{\"event\":\"step_finished\",\"step\":\"a\",\"outcome\":\"success\",\"outputs\":{\"x\":\"1\"}}\n"
+      "{\"event\":\"run_fin";
+  auto state = parse_journal(text, "j.jsonl");
+  REQUIRE(state.ok());
+  CHECK(state->events == 2);
+  CHECK(state->run_id == "r");
+  CHECK(state->steps.at("a").outputs == Value(Value::Object{{"x", "1"}}));
+  auto bad = parse_journal("[1]\n", "j.jsonl");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().rfind("j.jsonl:1: ", 0) == 0);
+}
+
 TEST_CASE("journal: a missing journal is an error naming it", "[exec][state]") {
   ScratchDir dir;
   auto state = read_journal(dir / "nope/journal.jsonl");

@@ -65,3 +65,26 @@ TEST_CASE("loader: odd YAML is answered with diagnostics", "[model]") {
   for (int i = 0; i < 300; ++i) deep_ok += "]";
   check_answers(deep_ok + "\n");
 }
+
+// Found by fuzz_workflow (fuzz/): yaml-cpp put its error mark past the end of
+// the text, and the loader read text[mark - 2] out of bounds (AddressSanitizer
+// reports it in the asan build).
+TEST_CASE("loader: a YAML error marked past the end of the text is a diagnostic", "[model]") {
+  const std::string text(
+      "\x00" "7eps:d:\n$   r\x82\x90 \"a:/ ob\n  tes\x02" "b\n  tes\x02\x00\x00\x00t: [unclosed\n", 55);
+  REQUIRE(text.size() == 55);
+  check_answers(text);
+}
+
+// Found by fuzz_workflow (fuzz/): yaml-cpp 0.7's LoadAll never returned on a
+// ',' outside brackets after a document; `wf validate` hung.
+TEST_CASE("loader: a ',' outside brackets after the document is an error, not a hang", "[model]") {
+  for (const char* text : {",", "[a],", "[a],\n", "# c\n{a: 1},\n"}) {
+    LoadResult r = load(text);
+    CAPTURE(text);
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].message == "invalid YAML: a ',' or other flow indicator outside brackets");
+  }
+  CHECK(load("[a],").diagnostics[0].loc.column == 4);
+  check_answers(read(std::filesystem::path(WF_SOURCE_DIR) / "fuzz/corpus/workflow/regression-comma-hang"));
+}

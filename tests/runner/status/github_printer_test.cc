@@ -335,6 +335,10 @@ TEST_CASE("github: workflow outputs are appended to GITHUB_OUTPUT", "[status]") 
   CHECK(*parsed == core::OutputEntries{{"digest", "sha256:abc"}, {"notes", "a\nb"}});
   CHECK_FALSE(printer.append_outputs({{"bad=name", "x"}}));
   CHECK(contains(out.text(), "::warning::wf: output name 'bad=name' cannot be written"));
+  // A name ending in '<' would glue onto a heredoc's "<<" (fuzz_output_file).
+  CHECK_FALSE(printer.append_outputs({{"bad<", "x\ny"}}));
+  CHECK(contains(out.text(), "::warning::wf: output name 'bad<' cannot be written"));
+  CHECK(core::parse_output_file(output.read()).ok());
 }
 
 TEST_CASE("github: a run that ends mid-attempt still closes every group", "[status]") {

@@ -34,3 +34,16 @@ TEST_CASE("github time: HTTP dates (IMF-fixdate) are read", "[gh-dispatch]") {
   CHECK_FALSE(parse_http_date("Sun, 01 Foo 2026 12:34:56 GMT"));
   CHECK_FALSE(parse_http_date("120"));
 }
+
+// Found by fuzz_github_response (fuzz/): "Retry-After: Mon, 07 Dec 4052 ..."
+// overflowed system_clock's nanoseconds (undefined behaviour; UBSan reports
+// it in the asan build).
+TEST_CASE("github time: years outside 1970..2200 are refused, not overflowed", "[gh-dispatch]") {
+  CHECK_FALSE(parse_http_date("Mon, 07 Dec 4052 19:01:00 GMT"));
+  CHECK_FALSE(parse_http_date("Mon, 07 Dec 0001 19:01:00 GMT"));
+  CHECK_FALSE(parse_iso8601("9999-12-31T23:59:59Z"));
+  CHECK_FALSE(parse_iso8601("1969-12-31T23:59:59Z"));
+  auto t = parse_http_date("Mon, 07 Dec 2200 19:01:00 GMT");
+  REQUIRE(t);
+  CHECK(format_iso8601(*t) == "2200-12-07T19:01:00Z");
+}
