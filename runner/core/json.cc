@@ -222,12 +222,13 @@ void append_json(std::string& out, const Value& v, int indent, int depth) {
       }
       if (repeated) {
         Value::Object merged;
-        for (const auto& [k, e] : o) {
-          auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& m) { return m.first == k; });
+        for (const auto& member : o) {
+          auto it = std::find_if(merged.begin(), merged.end(),
+                                 [&](const auto& m) { return m.first == member.first; });
           if (it == merged.end())
-            merged.emplace_back(k, e);
+            merged.push_back(member);
           else
-            it->second = e;
+            it->second = member.second;
         }
         out.pop_back();
         append_json(out, Value(std::move(merged)), indent, depth);
