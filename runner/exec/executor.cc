@@ -109,7 +109,6 @@ class Scheduler {
   }
   bool any_failure() const { return plan_.failed(); }
 
-
  private:
   // ---- the pool ----
 
