@@ -92,6 +92,10 @@ int nesting_depth(std::string_view text, int limit) {
 }  // namespace
 
 Expected<Value, std::string> parse_json(std::string_view text) {
+  // nlohmann's parser stops at a NUL byte as at the end of the text, and
+  // would take "{}\0junk" for "{}". No JSON text holds a raw NUL.
+  if (size_t nul = text.find('\0'); nul != std::string_view::npos)
+    return unexpected("syntax error: a NUL byte at offset " + std::to_string(nul) + " (JSON text cannot hold one)");
   if (nesting_depth(text, kMaxJsonDepth) > kMaxJsonDepth)
     return unexpected("nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   try {

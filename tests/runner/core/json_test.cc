@@ -100,3 +100,13 @@ TEST_CASE("to_json writes what nlohmann's dump writes, compact and indented", "[
     }
   }
 }
+
+TEST_CASE("parse_json: a NUL byte is an error, not the end of the text", "[core][json]") {
+  // Found by the journal fuzzer: a journal line "{...}\0junk" read as "{...}".
+  using namespace std::string_literals;
+  auto r = parse_json("{\"a\":1}\0junk"s);
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == "syntax error: a NUL byte at offset 7 (JSON text cannot hold one)");
+  CHECK_FALSE(parse_json("[\"x\0\"]"s));
+  CHECK(parse_json("[\"x\\u0000\"]"));  // the escaped form is a string holding NUL
+}
