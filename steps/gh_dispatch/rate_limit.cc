@@ -1,5 +1,6 @@
 #include "steps/gh_dispatch/rate_limit.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 
@@ -19,6 +20,11 @@ std::optional<long long> integer_header(const services::HttpResponse& r, const c
 }
 
 // The server's clock when it answered, else ours.
+// The longest wait a server's headers may ask for: GitHub's are minutes, and
+// a larger number (a bogus header) must neither overflow the clock's
+// arithmetic nor park a step for years.
+constexpr long long kMaxWaitSeconds = 24 * 3600;
+
 SystemTime server_now(const services::HttpResponse& r, SystemTime now) {
   if (const std::string* d = r.header("date"))
     if (auto t = parse_http_date(*d)) return *t;
@@ -28,7 +34,7 @@ SystemTime server_now(const services::HttpResponse& r, SystemTime now) {
 std::optional<Millis> retry_after(const services::HttpResponse& r, SystemTime now) {
   const std::string* v = r.header("retry-after");
   if (!v) return std::nullopt;
-  if (auto secs = integer_header(r, "retry-after")) return Millis(*secs * 1000);
+  if (auto secs = integer_header(r, "retry-after")) return Millis(std::min(*secs, kMaxWaitSeconds) * 1000);
   if (auto at = parse_http_date(*v)) {
     auto d = std::chrono::duration_cast<Millis>(*at - server_now(r, now));
     return d.count() > 0 ? d : Millis(0);
@@ -40,10 +46,12 @@ std::optional<Millis> until_reset(const services::HttpResponse& r, SystemTime no
   auto remaining = integer_header(r, "x-ratelimit-remaining");
   auto reset = integer_header(r, "x-ratelimit-reset");
   if (!remaining || *remaining != 0 || !reset) return std::nullopt;
-  auto at = std::chrono::system_clock::from_time_t(static_cast<std::time_t>(*reset));
-  auto d = std::chrono::duration_cast<Millis>(at - server_now(r, now));
+  // In whole seconds: an epoch second past year 2262 overflows the clock.
+  long long server_s =
+      std::chrono::duration_cast<std::chrono::seconds>(server_now(r, now).time_since_epoch()).count();
+  long long left = std::min(*reset - server_s, kMaxWaitSeconds);
   // The reset is in whole seconds: one more second avoids arriving just before it.
-  return d.count() > 0 ? d + Millis(1000) : Millis(1000);
+  return left > 0 ? Millis(left * 1000 + 1000) : Millis(1000);
 }
 
 bool contains_nocase(const std::string& text, std::string_view word) {

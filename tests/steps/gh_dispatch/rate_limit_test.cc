@@ -120,3 +120,17 @@ TEST_CASE("github_message: GitHub's message and errors, else the body's first li
   CHECK(github_message(R"({"message":"line one\nline two"})") == "line one line two");
   CHECK(github_message(std::string(1000, 'x')).size() == 303);
 }
+
+TEST_CASE("classify: a reset or Retry-After years away waits a day at most, without overflow", "[gh-dispatch]") {
+  // Found by the github_response fuzzer: x-ratelimit-reset 17966170600 (year
+  // 2539) overflowed the nanosecond clock, and a huge Retry-After * 1000 did too.
+  auto reset = classify_response(github_error(403, "API rate limit exceeded for user ID 1.",
+                                              {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", "17966170600"}}),
+                                 epoch(), kSecondary);
+  CHECK(reset.verdict == Verdict::kRateLimited);
+  CHECK(reset.wait == Millis(24 * 3600 * 1000 + 1000));
+  auto after = classify_response(github_error(429, "slow down", {{"retry-after", "9223372036854775807"}}), epoch(),
+                                 kSecondary);
+  CHECK(after.verdict == Verdict::kRateLimited);
+  CHECK(after.wait == Millis(24 * 3600 * 1000));
+}
