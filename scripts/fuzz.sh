@@ -45,14 +45,17 @@ build() {
   cmake --build "$build_dir" -j "$(nproc)" --target "${names[@]}"
 }
 
-# fuzz TARGET: one run; its output goes to $build_dir/logs/TARGET.log.
+# fuzz TARGET: one run; its output goes to $build_dir/logs/TARGET.log. The
+# mutations follow a fixed seed (WF_FUZZ_SEED, default 1): a fresh clone's
+# run repeats the same inputs, so CI does not turn red at random; set
+# another seed (or run longer) to look further.
 fuzz() {
   local t=$1 corpus=$build_dir/corpus/$1 artifacts=$build_dir/artifacts/$1/ log=$build_dir/logs/$1.log
   mkdir -p "$corpus" "$artifacts" "$build_dir/logs"
   # -timeout: an input slower than 10 s is a hang; -rss_limit_mb: a
   # memory blow-up is a finding. Leaks are reported (ASan's LeakSanitizer).
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    "$build_dir/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    "$build_dir/fuzz/fuzz_$t" -seed="${WF_FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$artifacts" "$corpus" "fuzz/corpus/$t" >"$log" 2>&1
 }
 
