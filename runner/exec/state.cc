@@ -13,6 +13,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -112,9 +113,14 @@ const std::string* string_member(const Value& event, std::string_view key) {
   return v && v->is_string() ? &v->as_string() : nullptr;
 }
 
+// An attempt count; a value a journal could not have written (negative, not a
+// whole number in int's range, NaN) reads as 0, never as undefined behaviour.
 int int_member(const Value& event, std::string_view key) {
   const Value* v = event.find(key);
-  return v && v->is_number() ? static_cast<int>(v->as_number()) : 0;
+  if (!v || !v->is_number()) return 0;
+  const double d = v->as_number();
+  if (!(d >= 0 && d <= static_cast<double>(std::numeric_limits<int>::max()))) return 0;
+  return static_cast<int>(d);
 }
 
 // Applies one event to the state; an error for an event that names no step.

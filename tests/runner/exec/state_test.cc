@@ -246,6 +246,19 @@ TEST_CASE("journal: parse_journal reads text as read_journal reads the file, nam
   CHECK(bad.error().rfind("j.jsonl:1: ", 0) == 0);
 }
 
+TEST_CASE("journal: an attempt count outside int's range reads as 0", "[exec][state]") {
+  // Found by fuzz_journal: a cast of 8.9e20 to int was undefined behaviour.
+  const std::string text =
+      "{\"event\":\"attempt_started\",\"step\":\"a\",\"attempt\":8.88889e+20}\n"
+      "{\"event\":\"step_finished\",\"step\":\"b\",\"outcome\":\"failure\",\"attempts\":-3}\n"
+      "{\"event\":\"step_finished\",\"step\":\"c\",\"outcome\":\"failure\",\"attempts\":4}\n";
+  auto state = parse_journal(text, "j.jsonl");
+  REQUIRE(state.ok());
+  CHECK(state->steps.at("a").attempts == 0);
+  CHECK(state->steps.at("b").attempts == 0);
+  CHECK(state->steps.at("c").attempts == 4);
+}
+
 TEST_CASE("journal: a missing journal is an error naming it", "[exec][state]") {
   ScratchDir dir;
   auto state = read_journal(dir / "nope/journal.jsonl");
