@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,6 +43,34 @@ void signal_all(const std::vector<pid_t>& pids, int sig) {
   }
 }
 
+// The live processes whose environment holds `marker` ("WF_RUN_ID=<id>"),
+// except this one. A process whose environ cannot be read (another user's)
+// is not ours to stop.
+std::vector<pid_t> processes_with_env(const std::string& marker) {
+  std::vector<pid_t> out;
+  const pid_t self = getpid();
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(name));
+    if (pid == self) continue;
+    std::ifstream in(e.path() / "environ", std::ios::binary);
+    std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Entries are NUL-terminated: match a whole entry.
+    size_t at = env.find(marker);
+    while (at != std::string::npos) {
+      const size_t end = at + marker.size();
+      if ((at == 0 || env[at - 1] == '\0') && (end == env.size() || env[end] == '\0')) {
+        out.push_back(pid);
+        break;
+      }
+      at = env.find(marker, at + 1);
+    }
+  }
+  return out;
+}
+
 void reap() {
   while (waitpid(-1, nullptr, WNOHANG) > 0) {
   }
@@ -68,6 +97,27 @@ int stop_orphans(std::chrono::milliseconds grace) {
     reap();
   }
   return stopped;
+}
+
+int stop_run_processes(const std::string& run_id, std::chrono::milliseconds grace) {
+  if (run_id.empty()) return 0;
+  const std::string marker = "WF_RUN_ID=" + run_id;
+  std::vector<pid_t> found = processes_with_env(marker);
+  if (found.empty()) return 0;
+  signal_all(found, SIGTERM);
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (std::chrono::steady_clock::now() < deadline && !processes_with_env(marker).empty()) {
+    reap();  // those that were our children (wf step in the same process)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (int round = 0; round < 5; ++round) {
+    std::vector<pid_t> left = processes_with_env(marker);
+    if (left.empty()) break;
+    signal_all(left, SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    reap();
+  }
+  return static_cast<int>(found.size());
 }
 
 }  // namespace wf::adapters

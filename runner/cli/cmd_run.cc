@@ -85,6 +85,7 @@ std::optional<exec::RunOptions> run_options(const Env& env, const RunArgs& args,
   options.resume = args.resume;
   options.resume_id = args.resume_id;
   options.wait_lock = args.wait_lock;
+  options.keep_runs = args.keep;
   options.inputs = *inputs;
   options.secrets = *secrets;
   options.git = git_context(wf);
@@ -127,6 +128,10 @@ int cmd_run(const Env& env, const RunArgs& args) {
   deps.observers = {observers.primary.get()};
   deps.hard_cancel = &hard_cancel;
   deps.notify_waiting = [&env](const std::string& what) { env.err << "wf: " << what << "\n" << std::flush; };
+  deps.stop_dead_run = [&env, grace = options->stop.terminate_grace](const std::string& run_id) {
+    int n = adapters::stop_run_processes(run_id, std::min(grace, core::Millis(2000)));
+    if (n > 0) env.err << "wf: stopped " << n << " process" << (n == 1 ? "" : "es") << " left running by run " << run_id << "\n" << std::flush;
+  };
 
   auto end = exec::run_workflow(*wf, *options, deps);
   // $GITHUB_OUTPUT before anything that can take time: GitHub's runner
@@ -141,6 +146,9 @@ int cmd_run(const Env& env, const RunArgs& args) {
     env.err << "error: " << masker.mask(end.error()) << "\n";
     return 2;
   }
+  if (end->pruned_runs > 0)
+    env.err << "wf: removed " << end->pruned_runs << " old run" << (end->pruned_runs == 1 ? "" : "s") << " ("
+            << (end->pruned_bytes + 1023) / 1024 << " KiB), keeping the newest " << args.keep << "\n";
   return end->exit_code;
 }
 

@@ -28,6 +28,7 @@ struct RunArgs {
   bool dry_run = false;
   std::string state_dir;
   bool wait_lock = false;
+  size_t keep = 0;                  // --keep N: prune all but the newest N runs afterwards
   std::string log_format = "text";
   std::string stop_grace;           // "": fitted to the host
 };

@@ -41,6 +41,10 @@ void add_run(CLI::App& app, const wf::cli::Env& env, wf::cli::RunArgs& run, int&
   c_run->add_flag("--keep-going", run.keep_going, "After a failure, still run every step that does not depend on it");
   c_run->add_flag("--dry-run", run.dry_run, "Show what would run (as wf plan) and run nothing");
   c_run->add_option("--state-dir", run.state_dir, "Where runs are recorded (default: .wf beside the workflow)");
+  c_run->add_option("--keep", run.keep,
+                    "Afterwards, remove this workflow's runs but the newest N (and the runs they resumed) from "
+                    ".wf/runs")
+      ->check(CLI::Range(1, 1000000));
   c_run->add_flag("--wait-lock", run.wait_lock, "Wait for another run on the same state directory instead of failing");
   c_run->add_option("--stop-grace", run.stop_grace,
                     "How long a stopped step gets after SIGINT before SIGTERM (SIGKILL follows after half "

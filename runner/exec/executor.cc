@@ -465,6 +465,9 @@ core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, cons
   ignore_in_git(state_dir);
   auto previous = previous_run(state_dir, options, key);
   if (!previous) return core::unexpected(previous.error());
+  // We hold the lock, so the run being resumed is dead: what it started and
+  // what still runs would race the steps run again.
+  if (*previous && deps.stop_dead_run) deps.stop_dead_run((*previous)->run_id);
 
   RunShared run;
   auto journal = detail::open_run(run, wf, options, deps, state_dir, run_id);
@@ -507,6 +510,11 @@ core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, cons
                                           {"ok", end.ok},
                                           {"cancelled", end.cancelled},
                                           {"exit_code", end.exit_code}}));
+  if (options.keep_runs > 0) {  // still under the lock: no run of this workflow is in progress
+    Pruned pruned = prune_runs(state_dir, key, options.keep_runs);
+    end.pruned_runs = pruned.removed.size();
+    end.pruned_bytes = pruned.bytes;
+  }
   run.notify([&](RunObserver& o) { o.run_finished(end); });
   return end;
 }

@@ -30,6 +30,7 @@ struct RunOptions {
   bool resume = false;                   // continue the last unfinished or failed run
   std::string resume_id;                 // ... or this one
   bool wait_lock = false;
+  size_t keep_runs = 0;                  // >0: afterwards, remove all but this many runs (prune_runs)
   Value inputs;                          // resolved inputs (object)
   Value secrets;                         // secret values (object); each is masked
   Value git;                             // the `git` context (object; {} outside a repository)
@@ -61,6 +62,10 @@ struct ExecutorDeps {
   std::function<double()> random01;      // backoff jitter; default: real random
   /// Told what the run waits for before it starts (--wait-lock). Optional.
   std::function<void(const std::string&)> notify_waiting;
+  /// Stops whatever the run being resumed left running (its steps'
+  /// processes outlive a wf killed with SIGKILL), before anything runs.
+  /// Optional: `wf run` passes adapters::stop_run_processes.
+  std::function<void(const std::string& run_id)> stop_dead_run;
 };
 
 /// Runs the workflow. Never throws for step failures; returns the run's end

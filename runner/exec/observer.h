@@ -5,6 +5,7 @@
 // thread-safe against the executor; an observer with its own thread (a live
 // status line) locks for itself.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,6 +83,9 @@ struct RunEnd {
   std::vector<StepEnd> steps;    // in file order
   /// The workflow's `outputs:`, resolved after the last step (masked).
   std::vector<std::pair<std::string, std::string>> outputs;
+  /// Runs removed by RunOptions::keep_runs, and the bytes they held.
+  size_t pruned_runs = 0;
+  std::uintmax_t pruned_bytes = 0;
 };
 
 class RunObserver {

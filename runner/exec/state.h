@@ -3,6 +3,7 @@
 // per-attempt logs and report.json, plus the lock that keeps two runs off one
 // state directory. Everything written here is already masked.
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -89,6 +90,18 @@ core::Expected<JournalState, std::string> parse_journal(std::string_view text, c
 /// With `workflow_key` (workflow_key() of the file), only runs of that
 /// workflow count: runs of another workflow in the same state directory are
 /// never resumed in its place.
+/// What prune_runs removed: run folders and the bytes they held.
+struct Pruned {
+  std::vector<std::string> removed;  // run ids, oldest first
+  std::uintmax_t bytes = 0;
+};
+
+/// Removes the runs of one workflow (workflow_key) under state_dir/runs but
+/// the newest `keep` (at least 1) and the runs they resume, however far back
+/// (a resume reads their journals and their dispatch records). Call with the
+/// state lock held, so no run of that workflow is in progress.
+Pruned prune_runs(const std::string& state_dir, const std::string& workflow_key, size_t keep);
+
 std::optional<std::string> find_resumable_run(const std::string& state_dir, const std::string& id = "",
                                               const std::string& workflow_key = "");
 

@@ -372,6 +372,44 @@ TEST_CASE("journal: a writer killed with SIGKILL leaves a journal that reads and
   CHECK(after->finished);
 }
 
+// ---- pruning old runs ------------------------------------------------------
+
+namespace {
+void write_keyed_run(const ScratchDir& dir, const std::string& id, const std::string& key, const std::string& resumed) {
+  spit(dir / ("state/runs/" + id + "/journal.jsonl"),
+       wf::core::to_json(object({{"event", "run_started"}, {"run_id", id}, {"file_key", key},
+                             {"resumed_from", resumed.empty() ? Value() : Value(resumed)}})) + "\n");
+  spit(dir / ("state/runs/" + id + "/logs/a.1.log"), std::string(2048, 'x'));
+}
+}  // namespace
+
+TEST_CASE("prune_runs: keeps the newest N of one workflow and the runs they resume", "[exec][state]") {
+  ScratchDir dir;
+  const std::string state = dir / "state";
+  write_keyed_run(dir, "20260101-000000000-aaaa", "/w/a.yaml", "");
+  write_keyed_run(dir, "20260102-000000000-bbbb", "/w/a.yaml", "20260101-000000000-aaaa");
+  write_keyed_run(dir, "20260103-000000000-cccc", "/w/a.yaml", "");
+  write_keyed_run(dir, "20260104-000000000-dddd", "/w/a.yaml", "20260102-000000000-bbbb");
+  write_keyed_run(dir, "20260105-000000000-eeee", "/w/other.yaml", "");
+
+  // The newest resumes bbbb, which resumes aaaa: only cccc goes.
+  Pruned p = prune_runs(state, "/w/a.yaml", 1);
+  CHECK(p.removed == std::vector<std::string>{"20260103-000000000-cccc"});
+  CHECK(p.bytes >= 2048);
+  CHECK_FALSE(fs::exists(state + "/runs/20260103-000000000-cccc"));
+  CHECK(fs::exists(state + "/runs/20260101-000000000-aaaa"));
+  CHECK(fs::exists(state + "/runs/20260105-000000000-eeee"));  // another workflow's
+
+  // A fresh newest run no longer needs the chain.
+  write_keyed_run(dir, "20260106-000000000-ffff", "/w/a.yaml", "");
+  p = prune_runs(state, "/w/a.yaml", 1);
+  CHECK(p.removed == std::vector<std::string>{"20260101-000000000-aaaa", "20260102-000000000-bbbb",
+                                              "20260104-000000000-dddd"});
+  CHECK(fs::exists(state + "/runs/20260106-000000000-ffff"));
+  CHECK(fs::exists(state + "/runs/20260105-000000000-eeee"));
+  CHECK(prune_runs(state, "/w/a.yaml", 0).removed.empty());  // keep 0 means 1: the newest stays
+}
+
 // ---- finding a run to resume ---------------------------------------------
 
 TEST_CASE("find_resumable_run: the newest run with a journal, whatever its state", "[exec][state]") {
