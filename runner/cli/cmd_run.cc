@@ -146,6 +146,9 @@ int cmd_run(const Env& env, const RunArgs& args) {
     env.err << "error: " << masker.mask(end.error()) << "\n";
     return 2;
   }
+  if (!end->state_error.empty())
+    env.err << "wf: the run stopped: " << end->state_error << "; free space and resume with: wf run " << args.file
+            << " --resume\n";
   if (end->pruned_runs > 0)
     env.err << "wf: removed " << end->pruned_runs << " old run" << (end->pruned_runs == 1 ? "" : "s") << " ("
             << (end->pruned_bytes + 1023) / 1024 << " KiB), keeping the newest " << args.keep << "\n";

@@ -66,6 +66,12 @@ class Scheduler {
     });
     start_workers();
     for (;;) {
+      // A journal that cannot be written (a full disk) stops the run as a
+      // cancel does: steps run unrecorded would run again on resume.
+      if (!journal_failed_ && !run_.journal->failure().empty()) {
+        journal_failed_ = true;
+        run_.deps->cancel->cancel();
+      }
       bool cancelled = run_.deps->cancel->cancelled();
       graph::Advance adv = plan_.advance(jobs_ - plan_.running(), cancelled, [&](size_t i, graph::JobStatus st) {
         return condition(i, st);
@@ -290,6 +296,7 @@ class Scheduler {
   size_t jobs_ = 1;
   size_t finished_count_ = 0;
   size_t exporters_ = 0;         // finished steps with $GITHUB_ENV/$GITHUB_PATH exports
+  bool journal_failed_ = false;
   core::CancelToken never_;      // for always() steps after a cancel when there is no hard cancel
 
   std::mutex mu_;                // guards the three below
@@ -492,9 +499,10 @@ core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, cons
   RunEnd end;
   end.run_id = run_id;
   end.run_dir = run.run_dir;
-  end.cancelled = deps.cancel->cancelled();
+  end.state_error = run.journal->failure();
+  end.cancelled = deps.cancel->cancelled() && end.state_error.empty();
   end.duration = since(clock, start);
-  end.ok = !scheduler.any_failure() && !end.cancelled;
+  end.ok = !scheduler.any_failure() && !end.cancelled && end.state_error.empty();
   end.exit_code = end.cancelled ? 130 : end.ok ? 0 : 1;
   end.steps.reserve(scheduler.states().size());
   for (const auto& s : scheduler.states()) end.steps.push_back(detail::step_end(s, run));

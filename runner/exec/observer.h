@@ -83,6 +83,9 @@ struct RunEnd {
   std::vector<StepEnd> steps;    // in file order
   /// The workflow's `outputs:`, resolved after the last step (masked).
   std::vector<std::pair<std::string, std::string>> outputs;
+  /// Why the run stopped early when its state could not be written (the
+  /// journal's failure, e.g. a full disk); "" otherwise.
+  std::string state_error;
   /// Runs removed by RunOptions::keep_runs, and the bytes they held.
   size_t pruned_runs = 0;
   std::uintmax_t pruned_bytes = 0;

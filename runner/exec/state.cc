@@ -257,9 +257,14 @@ void Journal::sync() {
 void Journal::report(int err) {
   if (err != 0 && !write_failed_) {
     write_failed_ = true;
-    std::fprintf(stderr, "wf: cannot write journal %s: %s (a resume may repeat steps)\n", path_.c_str(),
-                 errno_text(err).c_str());
+    failure_ = "cannot write journal " + path_ + ": " + errno_text(err);
+    std::fprintf(stderr, "wf: %s (a resume may repeat steps)\n", failure_.c_str());
   }
+}
+
+std::string Journal::failure() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return failure_;
 }
 
 // ---- reading -------------------------------------------------------------

@@ -45,14 +45,18 @@ class Journal {
   /// fdatasyncs the lines appended with kLater since the last sync; one
   /// call covers many (the scheduler's group commit), none when nothing waits.
   void sync();
+  /// Why a write or sync failed ("" while none has): the first error, as
+  /// "cannot write journal PATH: REASON". The run stops on it (executor.cc).
+  std::string failure() const;
 
  private:
   Journal(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   void report(int err);  // under mu_
   int fd_;
   std::string path_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   bool write_failed_ = false;  // guarded by mu_
+  std::string failure_;        // guarded by mu_
   bool unsynced_ = false;      // guarded by mu_
 };
 

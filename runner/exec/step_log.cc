@@ -1,13 +1,18 @@
 #include "runner/exec/step_log.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include "runner/core/failure.h"
 #include "runner/core/workflow_commands.h"
 
 namespace wf::exec {
 
 AttemptLog::AttemptLog(core::SecretMasker& masker, const std::string& path, Forward forward, OnSecret on_secret)
-    : masker_(masker), file_(std::fopen(path.c_str(), "ae")), forward_(std::move(forward)),
-      on_secret_(std::move(on_secret)) {}
+    : masker_(masker), file_(std::fopen(path.c_str(), "ae")), path_(path), forward_(std::move(forward)),
+      on_secret_(std::move(on_secret)) {
+  if (!file_) file_error_ = errno;
+}
 
 void AttemptLog::add_secret(std::string_view value) {
   masker_.add(value);
@@ -31,9 +36,9 @@ void AttemptLog::release() {
 }
 
 void AttemptLog::flush_locked() {
-  if (file_ && !file_text_.empty()) {
-    std::fwrite(file_text_.data(), 1, file_text_.size(), file_);
-    std::fflush(file_);
+  if (file_ && !file_error_ && !file_text_.empty()) {
+    if (std::fwrite(file_text_.data(), 1, file_text_.size(), file_) != file_text_.size() || std::fflush(file_) != 0)
+      file_error_ = errno ? errno : EIO;
   }
   file_text_.clear();
   if (forward_ && !forward_text_.empty()) {
@@ -41,6 +46,12 @@ void AttemptLog::flush_locked() {
     forward_(forward_stream_, forward_text_);
   }
   forward_text_.clear();
+  if (file_error_ && !file_error_told_ && forward_) {
+    // Once, on the console: the log file stops here (a full disk), the run goes on.
+    file_error_told_ = true;
+    forward_(Stream::kInfo, "wf: cannot write the step's log " + path_ + ": " + std::strerror(file_error_) +
+                                "; the rest of it is only on the console");
+  }
 }
 
 void AttemptLog::line(Stream stream, std::string_view text) {

@@ -39,6 +39,9 @@ class AttemptLog : public step_api::StepLog {
  private:
   core::SecretMasker& masker_;
   std::FILE* file_ = nullptr;
+  std::string path_;
+  int file_error_ = 0;            // errno of the first failed open or write; then the file is left alone
+  bool file_error_told_ = false;
   Forward forward_;
   OnSecret on_secret_;
   void flush_locked();
