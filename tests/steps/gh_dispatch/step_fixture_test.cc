@@ -102,7 +102,8 @@ TEST_CASE("fixture step: one dispatch when the answer is lost after the dispatch
           "[gh-dispatch][fixture]") {
   GitHubApiServer gh;
   Fault fault = GENERATE(Fault::drop_after(), Fault::slow_after(milliseconds(2000)), Fault::http_after(502),
-                         Fault::http_after(500), Fault::http_after(504));
+                         Fault::http_after(500), Fault::http_after(504), Fault::reset_after(),
+                         Fault::truncated_after());
   gh.push_fault(Route::kDispatch, fault);
   gh.set_run_script(RunScript{1, 1, "success", milliseconds(300)});  // and it is listed late
   Bench b(gh);
@@ -258,9 +259,47 @@ TEST_CASE("fixture step: failed polls are tolerated", "[gh-dispatch][fixture]") 
   gh.push_fault(Route::kGetRun, Fault::http(502));
   gh.push_fault(Route::kGetRun, Fault::drop_before());
   gh.push_fault(Route::kGetRun, Fault::slow_after(milliseconds(1500)));
+  gh.push_fault(Route::kGetRun, Fault::reset_after());
+  gh.push_fault(Route::kGetRun, Fault::truncated_after());
   Bench b(gh);
   REQUIRE(b.attempt().ok);
   CHECK(gh.dispatches() == 1);
+}
+
+TEST_CASE("fixture step: a 5xx storm on the dispatch fails each attempt at once, transient, nothing sent twice",
+          "[gh-dispatch][fixture][faults]") {
+  GitHubApiServer gh;
+  for (int i = 0; i < 200; ++i) gh.push_fault(Route::kDispatch, Fault::http(i % 2 ? 503 : 502));
+  Bench b(gh);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto start = std::chrono::steady_clock::now();
+    auto r = b.attempt();
+    CHECK_FALSE(r.ok);
+    CHECK(r.failure_class == FailureClass::kTransient);
+    CHECK(test::seconds_since(start) < 5);  // bounded: the executor's retry and backoff, not a loop here
+  }
+  CHECK(gh.dispatches() == 0);
+}
+
+TEST_CASE("fixture step: a 5xx storm while watching ends the attempt in bounded time; the next follows the same run",
+          "[gh-dispatch][fixture][faults]") {
+  GitHubApiServer gh;
+  gh.set_run_script(RunScript{1, 1, "success", milliseconds(0)});
+  for (int i = 0; i < 2000; ++i)
+    gh.push_fault(Route::kGetRun, i % 3 == 0 ? Fault::http(500) : i % 3 == 1 ? Fault::reset_after() : Fault::http(503));
+  Bench b(gh);
+  auto start = std::chrono::steady_clock::now();
+  auto first = b.attempt();
+  CAPTURE(b.log.text());
+  CHECK_FALSE(first.ok);
+  CHECK(first.failure_class == FailureClass::kTransient);
+  CHECK(test::seconds_since(start) < 30);
+  CHECK(gh.dispatches() == 1);
+  gh.clear_faults(Route::kGetRun);
+  auto second = b.attempt();
+  REQUIRE(second.ok);
+  CHECK(gh.dispatches() == 1);  // it followed the run on record
+  CHECK(output(second, "run-id") == dispatched_id(gh));
 }
 
 TEST_CASE("fixture step: a failed run fails the step with its URL", "[gh-dispatch][fixture]") {
