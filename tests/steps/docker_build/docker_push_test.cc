@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "tests/fixtures/docker/fault_proxy.h"
 #include "tests/steps/docker_build/docker_test_support.h"
 
 namespace {
@@ -136,6 +137,52 @@ TEST_CASE("docker-build: a registry down at the first push and back later: retri
   CHECK(builds == 1);
   CHECK_THAT(logs, Contains("reusing image sha256:"));
   CHECK(registry.manifest_digest(repo, "v1") == step["outputs"]["digest"]);
+}
+
+TEST_CASE("docker-build: a registry behind faults (a 5xx storm, a reset after the manifest, a stall): bounded, "
+          "classified, built once, pushed",
+          "[docker-build][docker][push][faults]") {
+  Registry registry;
+  const std::string addr = registry.address();
+  FaultProxy proxy(std::stoi(addr.substr(addr.rfind(':') + 1)));
+  using K = ProxyFault::Kind;
+  using std::chrono::milliseconds;
+  // dockerd retries a layer's upload itself; a manifest's PUT ends `docker
+  // push`: these are the executor's to retry.
+  proxy.add({K::kStatus, "PUT", "/manifests/", 503, milliseconds(0), 3});     // a 5xx storm
+  proxy.add({K::kResetAfter, "PUT", "/manifests/", 0, milliseconds(0), 1});   // stored, answer lost
+  proxy.add({K::kStall, "PUT", "/manifests/", 0, milliseconds(90000), 1});    // past the step's timeout
+  TempDir dir;
+  write_context(dir, kSimple);
+  std::string repo = unique_repo("wf-faults");
+  dir.write("wf.yaml", push_workflow(proxy.address(), repo, false,
+                                     "    timeout: 20s\n"
+                                     "    retry: { limit: 8, when: [transient, timeout], backoff: { delay: 1s, factor: 1 } }\n"));
+  auto env = docker_env(dir);
+  env["REGISTRY_PASSWORD"] = "unused";
+  auto start = std::chrono::steady_clock::now();
+  WfRun w = wf_run(dir, {"run", "wf.yaml"}, env, 300);
+  double seconds = seconds_since(start);
+  INFO(w.all() << w.logs());
+  REQUIRE(w.r.exit_code == 0);
+  CHECK(proxy.faults_hit() == 5);
+  auto step = w.step("image");
+  REQUIRE(step.is_object());
+  std::vector<std::string> classes;
+  for (const auto& a : step["attempts"])
+    if (a.contains("class") && a["class"].is_string()) classes.push_back(a["class"]);
+  CAPTURE(classes);
+  CHECK(std::count(classes.begin(), classes.end(), "transient") == 4);  // three 503s and the reset
+  CHECK(std::count(classes.begin(), classes.end(), "timeout") == 1);    // the stall, at the step's 20 s
+  CHECK(seconds < 150);  // bounded: 20 s of stall, backoffs of 1 s, pushes of layers already there
+  std::string logs = w.logs();
+  size_t builds = 0;
+  for (size_t at = logs.find("docker build --iidfile"); at != std::string::npos;
+       at = logs.find("docker build --iidfile", at + 1))
+    ++builds;
+  CHECK(builds == 1);
+  CHECK(registry.manifest_digest(repo, "v1") == step["outputs"]["digest"]);
+  CHECK(registry.manifest_digest(repo, "latest") == step["outputs"]["digest"]);
 }
 
 TEST_CASE("docker-build: push false leaves the registry empty", "[docker-build][docker][push]") {
