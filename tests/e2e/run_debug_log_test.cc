@@ -43,7 +43,7 @@ std::vector<std::string> lines_with(const std::string& text, const std::string& 
 
 }  // namespace
 
-TEST_CASE("debug log: -v prints processes and retry decisions; wf.log has them; no secret", "[e2e][log]") {
+TEST_CASE("debug log: -v prints processes and retry decisions, wf.log has them, no secret leaks", "[e2e][log]") {
   TempDir dir;
   dir.write("wf.yaml", kWorkflow);
   auto w = wf_run(dir, {"run", "wf.yaml", "-v", "-j", "1"}, {{"DBG_TOK", kSecret}});
