@@ -52,7 +52,7 @@ TEST_CASE("log: without a backend no level is enabled", "[log]") {
   log::debug("goes nowhere");  // and does not crash
 }
 
-TEST_CASE("log: the stderr level gates messages; -v lowers it to debug", "[log]") {
+TEST_CASE("log: the stderr level gates messages, -v lowers it to debug", "[log]") {
   RecordingBackend b;
   Installed installed(b, Level::kOff);
   CHECK_FALSE(log::enabled(Level::kDebug));
