@@ -211,6 +211,7 @@ class Scheduler {
     s.phase = StepState::Phase::kDone;
     s.outcome = st.outcome;
     s.reason = run_.deps->masker->mask(st.reason);
+    s.start = since(*run_.deps->clock, run_.started);  // where report.html shows it
     if (core::log::enabled(core::log::Level::kDebug))
       core::log::debug("step " + s.step->id + " not run: " + outcome_name(s.outcome) + " (" + st.reason + ")");
     finished(s);

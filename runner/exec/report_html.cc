@@ -70,11 +70,11 @@ Value step_data(const RunShared& run, const StepState& s, bool critical, size_t&
                              {"attempts", Value(std::move(attempts))}});
 }
 
-// When each step ended (since the run started), unset for steps that never ran.
+// When each step ended (since the run started), unset for steps that ran no attempt.
 std::vector<std::optional<Millis>> step_ends(const std::vector<StepState>& states) {
   std::vector<std::optional<Millis>> ends;
   for (const auto& s : states) {
-    if (s.start && !s.reused) ends.push_back(*s.start + s.duration);
+    if (s.start && !s.attempts.empty()) ends.push_back(*s.start + s.duration);
     else ends.emplace_back();
   }
   return ends;

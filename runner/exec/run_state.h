@@ -43,7 +43,7 @@ struct StepState {
   std::string definition_hash;
   bool reused = false;
   Millis duration{0};
-  std::optional<Millis> start;          // since the run started; unset: never ran
+  std::optional<Millis> start;          // since the run started (or settled, when it never ran)
   /// $GITHUB_ENV / $GITHUB_PATH of its successful attempt (see step_files.h),
   /// null when none; what the steps that need it inherit.
   Value exports;
