@@ -13,6 +13,8 @@ packages=(
   strace
   # bench/run.sh: GNU time reads the peak RSS of each tool
   time
+  # tests: report.html rendered in headless Chromium (label chromium)
+  chromium
   # fuzzing (scripts/fuzz.sh): clang and its libFuzzer/sanitizer runtimes
   clang libclang-rt-14-dev
 )

@@ -3,11 +3,13 @@
 #include "runner/core/strings.h"
 #include "runner/adapters/http_client.h"
 #include "runner/adapters/http_headers.h"
+#include "runner/core/log.h"
 
 #include <curl/curl.h>
 #include <signal.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <cerrno>
 #include <ctime>
@@ -213,9 +215,40 @@ void describe_failure(CURL* e, CURLcode result, const Transfer& transfer, const 
   response.body.clear();
 }
 
+namespace log = core::log;
+
+// The request in wf's debug log: method and URL, credentials redacted; its
+// headers at trace level, with their credential values redacted.
+void log_request(const HttpRequest& request) {
+  if (!log::enabled(log::Level::kDebug)) return;
+  log::debug("HTTP " + request.method + " " + url_for_log(request.url) +
+             (request.body.empty() ? "" : " (" + std::to_string(request.body.size()) + " bytes)"));
+  if (!log::enabled(log::Level::kTrace)) return;
+  for (const auto& [k, v] : request.headers) log::trace("HTTP > " + header_for_log(k, v));
+}
+
+void log_response(const HttpRequest& request, const HttpResponse& response, std::chrono::steady_clock::time_point start) {
+  if (!log::enabled(log::Level::kDebug)) return;
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  std::string what = response.transport_ok ? std::to_string(response.status)
+                                           : "failed (" + response.error + (response.request_sent ? "" : ", not sent") + ")";
+  log::debug("HTTP " + what + " " + request.method + " " + url_for_log(request.url) + " in " + std::to_string(ms) + "ms");
+  if (!log::enabled(log::Level::kTrace)) return;
+  for (const auto& [k, v] : response.headers) log::trace("HTTP < " + header_for_log(k, v));
+}
+
 class CurlHttpClient : public services::HttpClient {
  public:
   HttpResponse send(const HttpRequest& request, const core::CancelToken& cancel) override {
+    log_request(request);
+    auto start = std::chrono::steady_clock::now();
+    HttpResponse response = exchange(request, cancel);
+    log_response(request, response, start);
+    return response;
+  }
+
+ private:
+  HttpResponse exchange(const HttpRequest& request, const core::CancelToken& cancel) {
     HttpResponse response;
     response.request_sent = false;
     if (cancel.cancelled()) {

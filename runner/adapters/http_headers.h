@@ -18,4 +18,15 @@ namespace wf::adapters {
 ///   is ignored.
 void add_header_line(std::string_view line, std::vector<std::pair<std::string, std::string>>& headers);
 
+/// A header as wf's debug log shows it: "Name: value", the value replaced
+/// by "<redacted>" when the header carries credentials (Authorization,
+/// Proxy-Authorization, Cookie, Set-Cookie, or a name holding "token",
+/// "secret", "key", "password" or "auth", in any case).
+std::string header_for_log(std::string_view name, std::string_view value);
+
+/// A URL as wf's debug log shows it: userinfo ("user:pass@") and the values
+/// of query parameters whose names look like credentials (as for headers,
+/// plus "sig", "signature", "code") replaced by "<redacted>".
+std::string url_for_log(std::string_view url);
+
 }  // namespace wf::adapters

@@ -9,6 +9,8 @@
 
 #include "runner/adapters/process_runner.h"
 
+#include "runner/core/log.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -463,6 +465,12 @@ ProcessResult Run::execute() {
     io_.run();
   }
   result_.duration = std::chrono::duration_cast<Millis>(SteadyClock::now() - started);
+  if (result_.started && core::log::enabled(core::log::Level::kDebug))
+    core::log::debug("process " + std::to_string(pgid_) + " ended: " +
+                     (result_.signal ? "signal " + std::to_string(result_.signal)
+                                     : "exit code " + std::to_string(result_.exit_code)) +
+                     " after " + std::to_string(result_.duration.count()) + "ms" +
+                     (result_.timed_out ? " (timed out)" : result_.cancelled ? " (cancelled)" : ""));
   return result_;
 }
 
@@ -515,6 +523,10 @@ void Run::launch(const std::string& exe, CStringArray& argv, CStringArray& env) 
   }
   pgid_ = pid;
   result_.started = true;
+  if (core::log::enabled(core::log::Level::kDebug))
+    core::log::debug("process " + std::to_string(pid) + " started: " +
+                     core::log::quote_argv(spec_.argv.data(), spec_.argv.data() + spec_.argv.size()) +
+                     (spec_.cwd.empty() ? "" : " (in " + spec_.cwd + ")"));
   out_.pipe.assign(out_r.release());
   err_.pipe.assign(err_r.release());
   if (spec_.stdin_data) stdin_.assign(in_w.release());
@@ -624,6 +636,8 @@ void Run::begin_stop(StopReason why) {
 
 void Run::escalate(int sig, Millis after, std::optional<Millis> then) {
   if (exited_) return;
+  if (core::log::enabled(core::log::Level::kDebug))
+    core::log::debug("stopping process group " + std::to_string(pgid_) + ": SIG" + ::sigabbrev_np(sig));
   signal_group(sig);
   if (sig == SIGKILL) return;
   const int next = sig == SIGINT ? SIGTERM : SIGKILL;

@@ -9,6 +9,7 @@
 #include "runner/cli/plan_preview.h"
 #include "runner/cli/signals.h"
 #include "runner/cli/workflow_file.h"
+#include "runner/core/log.h"
 #include "runner/exec/contexts.h"
 #include "runner/exec/secrets.h"
 #include "runner/core/json.h"
@@ -217,6 +218,7 @@ int cmd_plan(const Env& env, const PlanArgs& args) {
   core::Value::Object secrets;
   for (const auto& s : wf->secrets) secrets.emplace_back(s.name, "***");
   core::SecretMasker masker;
+  core::log::MaskerScope log_masker(&masker);  // previews' processes in wf's debug log
   core::CancelToken cancel;
   SignalWatcher signals(cancel, nullptr);  // before the previews start threads
   core::Value git = git_context(*wf);

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "runner/cli/commands.h"
+#include "runner/cli/logging.h"
 #include "runner/cli/signals.h"
 #include "steps/builtin_steps.h"
 
@@ -25,6 +26,13 @@ constexpr const char* kFooter =
     "  wf eval \"format('{0}-{1}', 'a', 1)\"  evaluate a GitHub Actions expression\n"
     "\nExit codes: 0 success, 1 the workflow failed, 2 usage or validation error, 130 interrupted.\n"
     "Run `wf COMMAND --help` for a command's options and examples.";
+
+// -v/--verbose: applied while parsing, before the command's callback runs.
+void add_verbose(CLI::App* c) {
+  c->add_flag_callback("-v,--verbose", [] { wf::cli::verbose(); },
+                       "Print wf's decisions to stderr: steps ready or skipped, retries and waits, processes "
+                       "started, HTTP requests (as WF_LOG=debug; WF_LOG=trace adds more)");
+}
 
 // Each command's options and help; the callback stores the exit code.
 void add_run(CLI::App& app, const wf::cli::Env& env, wf::cli::RunArgs& run, int& code) {
@@ -51,11 +59,13 @@ void add_run(CLI::App& app, const wf::cli::Env& env, wf::cli::RunArgs& run, int&
                     "of it); default 10s, 5s under GitHub Actions, 20s in Kubernetes");
   c_run->add_option("--log-format", run.log_format, "text or json (one event per line)")
       ->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  add_verbose(c_run);
   c_run->footer(
       "\nSteps start as soon as their needs are done. A failure stops new steps from starting\n"
       "(--keep-going runs independent ones); always() steps still run. Ctrl-C, SIGTERM or SIGHUP stops\n"
       "running steps (SIGINT, then SIGTERM, then SIGKILL to each step's process group) and exits 130.\n"
-      "Each run is recorded in .wf/runs/<id>/: journal.jsonl, logs/<step>.<attempt>.log, report.json.\n"
+      "Each run is recorded in .wf/runs/<id>/: journal.jsonl, logs/<step>.<attempt>.log, report.json,\n"
+      "report.html (a timeline page) and wf.log (wf's own debug log).\n"
       "\nExamples:\n"
       "  wf run examples/quickstart.yaml -i who=you\n"
       "  wf run deploy.yaml -j 2 --keep-going\n"
@@ -95,6 +105,7 @@ void add_plan(CLI::App& app, const wf::cli::Env& env, wf::cli::PlanArgs& plan, i
   auto* c = app.add_subcommand("plan", "Show what a run would do: waves, resolved parameters, conditions");
   c->add_option("FILE", plan.file, "Workflow file")->required();
   c->add_option("-i,--input", plan.inputs, "An input as NAME=VALUE (repeatable)");
+  add_verbose(c);
   c->footer(
       "\nSecrets show as ***; values that come from other steps' outputs show as (known after STEP).\n"
       "Step types preview what they would do where their inputs are known (terraform plan, kubectl diff).\n"
@@ -121,6 +132,7 @@ void add_step(CLI::App& app, const wf::cli::Env& env, wf::cli::StepArgs& step, i
   c->add_option("--retries", step.retries,
                 "Attempts of this step made before this one (Argo's {{retries}}; default 0)")
       ->check(CLI::NonNegativeNumber);
+  add_verbose(c);
   c->footer(
       "\nOne attempt (retries are the caller's), under the step's timeout; its if: is evaluated against\n"
       "the needs given (a need not named counts as succeeded). Logs go to stdout, secrets masked.\n"
@@ -193,6 +205,7 @@ int run_cli(int argc, char** argv) {
   wf::step_api::Registry registry;
   wf::steps::register_builtin_steps(registry);
   wf::cli::Env env{registry, std::cout, std::cerr};
+  wf::cli::start_logging(std::cerr);
 
   CLI::App app{kDescription, "wf"};
   app.footer(kFooter);

@@ -74,6 +74,10 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
   AttemptStart as{step.id, step.uses, attempt, 1 + step.retry.limit, out.record.log_file,
                   step.name != step.id ? step.name : std::string(), p.working_directory};
   run.notify([&](RunObserver& o) { o.attempt_started(as); });
+  if (core::log::enabled(core::log::Level::kDebug))
+    core::log::debug("step " + step.id + " attempt " + std::to_string(attempt) + " of " +
+                     std::to_string(1 + step.retry.limit) + " starting (" + step.uses + ")" +
+                     (deadline ? ", deadline: " + deadline->what.substr(deadline->what.find("after") + 6) : ""));
 
   AttemptLog log(*run.deps->masker, out.record.log_file, [&](step_api::StepLog::Stream s, std::string_view line) {
     run.notify([&](RunObserver& o) { o.step_line(step.id, s, line); });
@@ -95,6 +99,7 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
   if (!prepare_step_files(attempt_dir, ctx.env)) log.info("warning: cannot create the step's $GITHUB_ENV files in " + attempt_dir);
 
   auto started = clock.now();
+  out.record.start = std::chrono::duration_cast<Millis>(started - run.started);
   try {
     out.result = type->run(ctx);
   } catch (const std::exception& e) {
@@ -161,6 +166,26 @@ bool holds_masked_value(const Value& v) {
   }
 }
 
+// The retry decision in wf's debug log: the attempt's class and what follows.
+void log_retry_decision(const model::Step& step, int attempt, core::FailureClass cls, bool cancelled, bool retry,
+                        Millis delay, const std::string& why_not) {
+  std::string head = "step " + step.id + " attempt " + std::to_string(attempt) + " failed (" +
+                     core::failure_class_name(cls) + "): ";
+  std::string decision;
+  if (retry)
+    decision = "retry " + std::to_string(attempt) + " of " + std::to_string(step.retry.limit) + " in " +
+               std::to_string(delay.count()) + "ms";
+  else if (cancelled)
+    decision = "no retry: cancelled";
+  else if (attempt > step.retry.limit)
+    decision = "no retry left (retry.limit " + std::to_string(step.retry.limit) + ")";
+  else if (!step.retry.retries(cls))
+    decision = std::string("no retry: retry.when does not take ") + core::failure_class_name(cls);
+  else
+    decision = "no retry" + why_not;
+  core::log::debug(head + decision);
+}
+
 void finish_with(StepState& s, Outcome outcome, std::string reason) {
   s.outcome = outcome;
   s.reason = std::move(reason);
@@ -173,6 +198,7 @@ void run_step(RunShared& run, StepJob& job) {
   const model::Step& step = *s.step;
   Clock& clock = *run.deps->clock;
   auto started = clock.now();
+  s.start = std::chrono::duration_cast<Millis>(started - run.started);
   std::optional<Clock::TimePoint> total;
   if (step.timeout_total) total = started + *step.timeout_total;
   const auto& random01 = run.deps->random01 ? run.deps->random01 : std::function<double()>(default_random01);
@@ -188,6 +214,8 @@ void run_step(RunShared& run, StepJob& job) {
       if (job.previous && job.previous->outcome == "success" && job.previous->definition_hash == p.hash &&
           !holds_masked_value(job.previous->outputs) && !holds_masked_value(job.previous->exports)) {
         s.reused = true;
+        if (core::log::enabled(core::log::Level::kDebug))
+          core::log::debug("step " + step.id + " reused: it succeeded with the same definition in the resumed run");
         s.outputs = job.previous->outputs.is_object() ? job.previous->outputs : Value(Value::Object{});
         s.exports = job.previous->exports;
         finish_with(s, Outcome::kSuccess, "");
@@ -217,10 +245,13 @@ void run_step(RunShared& run, StepJob& job) {
       retry = false;
       why_not = " (timeout-total leaves no time for another attempt)";
     }
+    if (core::log::enabled(core::log::Level::kDebug))
+      log_retry_decision(step, attempt, cls, cancelled, retry, delay, why_not);
     AttemptEnd ae{step.id, attempt, false, cls, a.record.summary, a.record.duration,
                   retry ? std::optional<Millis>(delay) : std::nullopt};
     run.notify([&](RunObserver& o) { o.attempt_finished(ae); });
     s.links = a.result.links;  // a failed remote run's URL matters most
+    if (retry) s.attempts.back().retry_delay = delay;
     if (cancelled) {
       finish_with(s, Outcome::kCancelled, a.record.summary);
       break;
@@ -230,6 +261,7 @@ void run_step(RunShared& run, StepJob& job) {
       break;
     }
     if (!clock.sleep_until(clock.now() + delay, *job.cancel)) {
+      core::log::debug("step " + step.id + ": cancelled while waiting to retry");
       finish_with(s, Outcome::kCancelled, "cancelled while waiting to retry");
       break;
     }

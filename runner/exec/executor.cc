@@ -12,6 +12,7 @@
 #include "runner/core/json.h"
 #include "runner/core/strings.h"
 #include "runner/exec/backoff.h"
+#include "runner/exec/report_html.h"
 #include "runner/exec/run_state.h"
 #include "runner/graph/dag.h"
 #include "runner/graph/plan.h"
@@ -216,12 +217,16 @@ class Scheduler {
     s.phase = StepState::Phase::kDone;
     s.outcome = st.outcome;
     s.reason = run_.deps->masker->mask(st.reason);
+    s.start = since(*run_.deps->clock, run_.started);  // where report.html shows it
+    if (core::log::enabled(core::log::Level::kDebug))
+      core::log::debug("step " + s.step->id + " not run: " + outcome_name(s.outcome) + " (" + st.reason + ")");
     finished(s);
   }
 
   void start(size_t i) {
     StepState& s = states_[i];
     s.phase = StepState::Phase::kRunning;
+    if (core::log::enabled(core::log::Level::kDebug)) log_ready(i);
     auto job = std::make_shared<StepJob>();
     job->state = &s;
     job->steps_context = steps_context(i);
@@ -248,6 +253,17 @@ class Scheduler {
       queue_.push_back(std::move(job));
     }
     cv_work_.notify_one();
+  }
+
+  // Why step i starts: its needs' ends (and its if: held).
+  void log_ready(size_t i) const {
+    std::string needs;
+    for (size_t n : plan_.step(i).needs)
+      needs += (needs.empty() ? "" : ", ") + states_[n].step->id + " " + outcome_name(states_[n].outcome);
+    const graph::PlanStep& p = plan_.step(i);
+    core::log::debug("step " + p.id + " ready: " + (needs.empty() ? "no needs" : "needs ended (" + needs + ")") +
+                     (p.has_if ? ", if: " + p.if_text + " is true" : "") + "; " + std::to_string(plan_.running()) + " of " +
+                     std::to_string(jobs_) + " running");
   }
 
   // The $GITHUB_ENV/$GITHUB_PATH exports of every step `i` needs, directly
@@ -284,6 +300,9 @@ class Scheduler {
                                              {"reused", s.reused}}),
                          Journal::Sync::kLater);
     StepEnd end = detail::step_end(s, run_);
+    if (core::log::enabled(core::log::Level::kDebug) && s.phase == Phase::kDone && !s.attempts.empty())
+      core::log::debug("step " + s.step->id + " ended: " + outcome_name(s.outcome) + " after " +
+                       std::to_string(s.attempts.size()) + " attempt(s) in " + std::to_string(s.duration.count()) + "ms");
     run_.notify([&](RunObserver& o) { o.step_finished(end); });
   }
 
@@ -421,6 +440,8 @@ core::Expected<std::unique_ptr<Journal>, std::string> open_run(RunShared& run, c
   run.options = &options;
   run.deps = &deps;
   run.run_dir = (fs::path(state_dir) / "runs" / run_id).string();
+  run.started = deps.clock->now();
+  run.started_at = core::utc_timestamp(deps.clock->wall_now(), true);
   std::error_code ec;
   fs::create_directories(fs::path(run.run_dir) / "logs", ec);
   // Each attempt's scratch folder goes under steps/, which only the user may enter.
@@ -479,6 +500,10 @@ core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, cons
   RunShared run;
   auto journal = detail::open_run(run, wf, options, deps, state_dir, run_id);
   if (!journal) return core::unexpected(journal.error());
+  detail::RunLogScope log_scope(run.run_dir, deps.masker);
+  if (core::log::enabled(core::log::Level::kDebug))
+    core::log::debug("run " + run_id + " of " + wf.file + ": " + std::to_string(wf.steps.size()) + " steps" +
+                     (*previous ? ", resuming " + (*previous)->run_id : std::string()));
 
   Clock& clock = *deps.clock;
   auto start = clock.now();
@@ -513,6 +538,10 @@ core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, cons
     // The journal still holds every step's end: say so, and go on.
     std::fprintf(stderr, "wf: warning: %s (the journal has the run's record)\n", written.error().c_str());
     run.journal->append(Value(Value::Object{{"event", "report_failed"}, {"error", written.error()}}));
+  }
+  if (auto page = write_report_html(run, scheduler.states(), end); !page) {
+    std::fprintf(stderr, "wf: warning: %s\n", page.error().c_str());
+    run.journal->append(Value(Value::Object{{"event", "report_failed"}, {"error", page.error()}}));
   }
   run.journal->append(Value(Value::Object{{"event", "run_finished"},
                                           {"ok", end.ok},

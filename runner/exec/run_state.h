@@ -6,11 +6,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "runner/core/log.h"
 #include "runner/exec/contexts.h"
 #include "runner/exec/executor.h"
 #include "runner/exec/state.h"
@@ -24,6 +26,8 @@ struct AttemptRecord {
   std::string summary;
   Millis duration{0};
   std::string log_file;
+  Millis start{0};                      // since the run started (RunShared::started)
+  Millis retry_delay{0};                // the backoff wait that followed it (0: no retry)
 };
 
 struct StepState {
@@ -39,6 +43,7 @@ struct StepState {
   std::string definition_hash;
   bool reused = false;
   Millis duration{0};
+  std::optional<Millis> start;          // since the run started (or settled, when it never ran)
   /// $GITHUB_ENV / $GITHUB_PATH of its successful attempt (see step_files.h),
   /// null when none; what the steps that need it inherit.
   Value exports;
@@ -62,6 +67,8 @@ struct RunShared {
   const ExecutorDeps* deps = nullptr;
   RunValues values;
   std::string run_dir;
+  Clock::TimePoint started{};           // what attempts' start times count from
+  std::string started_at;               // the same, RFC 3339 UTC (report.html)
   Journal* journal = nullptr;
   std::mutex observer_mu;               // observers are called one at a time
 
@@ -72,6 +79,16 @@ struct RunShared {
   }
   /// The masked form of a value (strings inside masked).
   Value masked(const Value& v) const;
+};
+
+/// wf's debug log for the time of a run: the run's masker applies to every
+/// message (on stderr too), and a copy goes to run_dir/wf.log. Restores
+/// the masker it replaced.
+struct RunLogScope {
+  RunLogScope(const std::string& run_dir, const core::SecretMasker* masker)
+      : masker_scope(masker), file(run_dir + "/wf.log") {}
+  core::log::MaskerScope masker_scope;
+  core::log::FileScope file;
 };
 
 /// Fills `run` for a run of `wf` with id `run_id` under `state_dir`: its

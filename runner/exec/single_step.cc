@@ -105,6 +105,7 @@ core::Expected<SingleStepEnd, std::string> run_single_step(const model::Workflow
   detail::RunShared run;
   auto journal = detail::open_run(run, wf, options, deps, state_dir, run_id);
   if (!journal) return core::unexpected(journal.error());
+  detail::RunLogScope log_scope(run.run_dir, deps.masker);
   run.journal->append(Value(Value::Object{{"event", "step_started"},
                                           {"run_id", run_id},
                                           {"step", opts.step_id},
@@ -124,6 +125,8 @@ core::Expected<SingleStepEnd, std::string> run_single_step(const model::Workflow
   } else {
     state.outcome = d.outcome;
     state.reason = deps.masker->mask(d.reason);
+    if (core::log::enabled(core::log::Level::kDebug))
+      core::log::debug("step " + opts.step_id + " not run: " + outcome_name(d.outcome) + " (" + d.reason + ")");
   }
   journal_end(run, state);
   StepEnd end = detail::step_end(state, run);

@@ -58,7 +58,8 @@ struct HttpResponse {
 /// retries: whether a request may be sent again is the caller's decision
 /// (a POST that timed out may have been acted on). Redirects are followed
 /// (Authorization is not sent to another host). Implementations never log
-/// request headers (they carry tokens). Thread-safe: send() may be called
+/// credentials: wf's debug log shows the method, URL and status, and at
+/// trace level the headers, credential values redacted. Thread-safe: send() may be called
 /// from several threads at once.
 class HttpClient {
  public:

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "runner/core/duration.h"
+#include "runner/core/log.h"
 
 namespace wf::steps::kubectl_apply {
 
@@ -235,6 +236,10 @@ std::optional<Failure> Applier::apply(const std::vector<int>& indices, const std
     kubectl_.ctx().log->info(plural(pending.size(), "object") + " not ready yet (" + who + ": " +
                              kubectl_message(e.text) + "); retrying in " + core::format_duration(wait));
     not_ready = round;
+    if (core::log::enabled(core::log::Level::kDebug))
+      core::log::debug("step " + kubectl_.ctx().step_id + " kubectl-apply: " + label + " round " + std::to_string(round_no) + ": " +
+                       plural(pending.size(), "object") + " not ready (" + who + "), next round in " +
+                       std::to_string(wait.count()) + "ms, " + std::to_string(left.count()) + "ms left");
     if (!kubectl_.sleep_for(wait))
       return Failure{core::FailureClass::kCancelled, "cancelled while waiting to retry"};
     backoff = std::min(backoff * 2, kMaxBackoff);

@@ -8,6 +8,7 @@
 
 #include "runner/core/duration.h"
 #include "runner/core/json.h"
+#include "runner/core/log.h"
 #include "runner/core/strings.h"
 #include "steps/kubectl_apply/applier.h"
 #include "steps/kubectl_apply/kubectl.h"
@@ -257,13 +258,23 @@ StepResult KubectlApplyStep::run(step_api::StepContext& ctx) const {
   ctx.log->info(std::to_string(all.size()) + " objects: Namespaces and CRDs first (" + std::to_string(first.size()) +
                 "), then the rest (" + std::to_string(rest.size()) + ")");
 
+  auto phase = [&ctx](const std::string& what) {
+    if (core::log::enabled(core::log::Level::kDebug)) core::log::debug("step " + ctx.step_id + " kubectl-apply: " + what);
+  };
   Applier applier(kubectl, all, o.settings);
+  phase("apply namespaces-and-crds (" + std::to_string(first.size()) + " objects)");
   if (auto f = applier.apply(first, "namespaces-and-crds")) return failed(*f);
-  if (o.wait != "none")
+  if (o.wait != "none") {
+    phase("wait until " + std::to_string(crds.size()) + " CRDs are Established");
     if (auto f = wait_established(kubectl, crds, o.settings.timeout_text)) return failed(*f);
+  }
+  phase("apply objects (" + std::to_string(rest.size()) + " objects)");
   if (auto f = applier.apply(rest, "objects")) return failed(*f);
-  if (o.wait == "rollout")
+  if (o.wait == "rollout") {
+    phase("wait for rollouts");
     if (auto f = wait_rollouts(kubectl, all, rest, o.settings)) return failed(*f);
+  }
+  phase("done");
 
   std::map<std::string, int> kinds;
   for (const auto& m : all) ++kinds[m.kind];
