@@ -91,8 +91,9 @@ core::Expected<std::vector<Selected>, std::string> select(const exec::RunRecord&
   if (!s) {
     std::vector<std::string> ids;
     for (const auto& st : r.run.steps) ids.push_back(st.id);
-    return core::unexpected(core::with_suggestion("no step '" + args.step + "' in run " + r.id, args.step, ids) +
-                            "; its steps: " + (ids.empty() ? "(none started)" : core::join(ids, ", ")));
+    return core::unexpected(core::with_suggestion("no step '" + args.step + "' in run " + r.id + "; its steps: " +
+                                                      (ids.empty() ? "(none started)" : core::join(ids, ", ")),
+                                                  args.step, ids));
   }
   if (args.attempt > 0) {
     for (const auto& a : s->attempt_list)

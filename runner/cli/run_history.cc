@@ -34,10 +34,11 @@ core::Expected<HistoryScope, std::string> history_scope(const HistoryWhere& wher
   HistoryScope scope;
   if (!where.file.empty()) {
     scope.key = exec::workflow_key(where.file);
-    scope.state_dir = !where.state_dir.empty() ? where.state_dir : (fs::path(scope.key).parent_path() / ".wf").string();
+    scope.state_dir = !where.state_dir.empty() ? fs::absolute(where.state_dir).lexically_normal().string()
+                                               : (fs::path(scope.key).parent_path() / ".wf").string();
     return scope;
   }
-  scope.state_dir = where.state_dir.empty() ? ".wf" : where.state_dir;
+  scope.state_dir = fs::absolute(where.state_dir.empty() ? ".wf" : where.state_dir).lexically_normal().string();
   std::set<std::string> keys;
   for (const auto& r : exec::list_runs(scope.state_dir))
     if (r.error.empty()) keys.insert(key_of(r));
