@@ -55,7 +55,7 @@ std::string wf_binary_dir() { return fs::path(WF_BINARY).parent_path().string();
 
 }  // namespace
 
-TEST_CASE("wf runs: newest first with outcome, step counts and resumed-from; --json", "[e2e][history]") {
+TEST_CASE("wf runs: newest first with outcome and step counts and resumed-from (also as --json)", "[e2e][history]") {
   TempDir dir;
   dir.write("flow.yaml", kFlow);
   auto failed = wf_run(dir, {"run", "flow.yaml"}, kEnv);
@@ -89,7 +89,7 @@ TEST_CASE("wf runs: newest first with outcome, step counts and resumed-from; --j
   CHECK_FALSE(j.out.find(kSecret) != std::string::npos);
 }
 
-TEST_CASE("wf logs: the last attempt, one attempt, every step prefixed; unknown names exit 2", "[e2e][history]") {
+TEST_CASE("wf logs: the last attempt or one attempt or every step prefixed (unknown names exit 2)", "[e2e][history]") {
   TempDir dir;
   dir.write("flow.yaml", kFlow);
   auto w = wf_run(dir, {"run", "flow.yaml", "-i", "tag=v7"}, kEnv);
@@ -125,7 +125,7 @@ TEST_CASE("wf logs: the last attempt, one attempt, every step prefixed; unknown 
   CHECK_THAT(skipped.err, Contains("has no log") && Contains("skipped"));
 }
 
-TEST_CASE("wf show: the summary table, inputs, outputs, failures and a resume command that works",
+TEST_CASE("wf show: the summary table with inputs and outputs and failures and a resume command that works",
           "[e2e][history]") {
   TempDir dir;
   dir.write("flow.yaml", kFlow);
@@ -175,7 +175,7 @@ TEST_CASE("wf show: the summary table, inputs, outputs, failures and a resume co
   CHECK(html.out == w.run_dir + "/report.html\n");
 }
 
-TEST_CASE("wf runs/logs/show: several workflows in one folder need --file, and the error lists them",
+TEST_CASE("wf runs/logs/show: several workflows in one folder need --file and the error lists them",
           "[e2e][history]") {
   TempDir dir;
   dir.write("a.yaml", "name: a\nsteps:\n  one:\n    run: echo a-one\n");
@@ -194,7 +194,7 @@ TEST_CASE("wf runs/logs/show: several workflows in one folder need --file, and t
   CHECK(split_lines(wf_in(dir, {"runs", "b.yaml"}).out).size() == 2);
 }
 
-TEST_CASE("wf runs --prune: removes old runs, says what it freed, never a run in progress; logs --follow",
+TEST_CASE("wf runs --prune: removes old runs and says what it freed but never a run in progress (and logs --follow tails it)",
           "[e2e][history]") {
   TempDir dir;
   dir.write("quick.yaml", "name: quick\nsteps:\n  one:\n    run: echo quick\n");
@@ -256,7 +256,7 @@ TEST_CASE("wf runs: a run killed without its end is interrupted", "[e2e][history
   CHECK_THAT(s.out, Contains("wait: not finished (attempt 1)") && Contains("resume with: wf run "));
 }
 
-TEST_CASE("wf completion bash: commands, options, step ids and run ids in a real bash", "[e2e][history]") {
+TEST_CASE("wf completion bash: commands and options and step ids and run ids in a real bash", "[e2e][history]") {
   TempDir dir;
   dir.write("flow.yaml", kFlow);
   auto w = wf_run(dir, {"run", "flow.yaml"}, kEnv);

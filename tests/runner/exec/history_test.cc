@@ -47,7 +47,7 @@ RunRecord record(const std::string& id, RunStatus status, int64_t started_ms) {
 
 }  // namespace
 
-TEST_CASE("history: a journal becomes the run's summary, steps in the order they appear", "[exec][history]") {
+TEST_CASE("history: a journal becomes the run's summary with steps in the order they appear", "[exec][history]") {
   auto run = summarize_journal(kFailedRun, "journal.jsonl");
   REQUIRE(run.ok());
   CHECK(run->id == "20261207-221000000-ab12");
@@ -73,7 +73,7 @@ TEST_CASE("history: a journal becomes the run's summary, steps in the order they
   CHECK(run_status(*run, false) == RunStatus::kFailure);
 }
 
-TEST_CASE("history: a run without run_finished is in progress while its lock is held, else interrupted",
+TEST_CASE("history: a run without run_finished is in progress while its lock is held and interrupted when not",
           "[exec][history]") {
   std::string text(kFailedRun);
   text = text.substr(0, text.find("{\"time\":\"2026-12-07T22:10:02.400Z\""));
@@ -87,7 +87,7 @@ TEST_CASE("history: a run without run_finished is in progress while its lock is 
   CHECK(std::string(run_status_name(RunStatus::kInterrupted)) == "interrupted");
 }
 
-TEST_CASE("history: a cancelled run, and a corrupt line named by path and line", "[exec][history]") {
+TEST_CASE("history: a cancelled run and a corrupt line named by path and line", "[exec][history]") {
   auto run = summarize_journal(
       "{\"time\":\"2026-12-07T22:10:00Z\",\"event\":\"run_started\",\"run_id\":\"x\"}\n"
       "{\"time\":\"2026-12-07T22:10:05Z\",\"event\":\"run_finished\",\"ok\":false,\"cancelled\":true}\n",
@@ -117,7 +117,7 @@ TEST_CASE("history: wf step's journal ends when each step it started has finishe
   CHECK_FALSE(run_of_workflow(*done, "/elsewhere/other.yaml"));
 }
 
-TEST_CASE("history: times of journals and run ids, and ages for --older-than", "[exec][history]") {
+TEST_CASE("history: times of journals and run ids and ages for --older-than", "[exec][history]") {
   CHECK(parse_utc_ms("1970-01-01T00:00:01.250Z") == 1250);
   CHECK(parse_utc_ms("1970-01-02T00:00:00Z") == 86400000);
   CHECK_FALSE(parse_utc_ms("1970-01-02 00:00:00Z"));
@@ -133,7 +133,7 @@ TEST_CASE("history: times of journals and run ids, and ages for --older-than", "
   CHECK_FALSE(parse_age("-1d"));
 }
 
-TEST_CASE("history: a prune keeps the N newest and the young, and never a run in progress", "[exec][history]") {
+TEST_CASE("history: a prune keeps the N newest and the young and never a run in progress", "[exec][history]") {
   const int64_t day = 86400000, now = 100 * day;
   std::vector<RunRecord> runs = {record("e", RunStatus::kSuccess, now - 1 * day),
                                  record("d", RunStatus::kFailure, now - 3 * day),
@@ -148,7 +148,7 @@ TEST_CASE("history: a prune keeps the N newest and the young, and never a run in
   CHECK(runs_to_prune(runs, std::nullopt, std::nullopt, now).empty());
 }
 
-TEST_CASE("history: list_runs reads a state directory, newest first, and sees a held lock", "[exec][history]") {
+TEST_CASE("history: list_runs reads a state directory newest first and sees a held lock", "[exec][history]") {
   TempDir dir;
   std::string state = dir.path() + "/.wf";
   std::string old_run(kFailedRun);
