@@ -87,6 +87,44 @@ struct EvalArgs {
 };
 int cmd_eval(const Env& env, const EvalArgs& args);
 
+/// Which workflow's runs a history command (runs, logs, show) looks at:
+/// `file` (its runs under `state_dir`, default .wf beside it), or without
+/// one the single workflow with runs under `state_dir` (default ./.wf).
+struct HistoryWhere {
+  std::string file;
+  std::string state_dir;
+};
+
+/// `wf runs [FILE]`: the runs, newest first; or --prune.
+struct RunsArgs {
+  HistoryWhere where;
+  bool json = false;
+  bool prune = false;
+  int keep = -1;                    // --keep N; -1 unset
+  std::string older_than;           // --older-than 7d
+};
+int cmd_runs(const Env& env, const RunsArgs& args);
+
+/// `wf logs [STEP]`: a step's log (its last attempt), or every step's.
+struct LogsArgs {
+  HistoryWhere where;
+  std::string step;
+  std::string run;                  // "": the newest run
+  int attempt = 0;                  // 0: the last one
+  bool follow = false;
+  int poll_ms = 200;                // --follow's polling interval
+};
+int cmd_logs(const Env& env, const LogsArgs& args);
+
+/// `wf show`: a run's summary, inputs, outputs, failures and resume command.
+struct ShowArgs {
+  HistoryWhere where;
+  std::string run;                  // "": the newest run
+  bool json = false;
+  bool html = false;                // print the path of report.html
+};
+int cmd_show(const Env& env, const ShowArgs& args);
+
 /// `wf schema`: the workflow JSON Schema (base + each step type's `with:`).
 int cmd_schema(const Env& env);
 /// The same as text (JSON, indented, ending in a newline).

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "runner/cli/commands.h"
+#include "runner/cli/history_commands.h"
 #include "runner/cli/logging.h"
 #include "runner/cli/signals.h"
 #include "steps/builtin_steps.h"
@@ -229,6 +230,7 @@ int run_cli(int argc, char** argv) {
   add_steps(app, env, steps, code);
   add_schema(app, env, code);
   add_eval(app, env, eval, code);
+  wf::cli::add_history_commands(app, env, code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

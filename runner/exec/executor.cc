@@ -297,7 +297,8 @@ class Scheduler {
                                              {"exports", s.exports.is_null() ? Value() : run_.masked(s.exports)},
                                              {"attempts", static_cast<int>(s.attempts.size())},
                                              {"reason", s.reason},
-                                             {"reused", s.reused}}),
+                                             {"reused", s.reused},
+                                             {"continue_on_error", s.step->continue_on_error}}),
                          Journal::Sync::kLater);
     StepEnd end = detail::step_end(s, run_);
     if (core::log::enabled(core::log::Level::kDebug) && s.phase == Phase::kDone && !s.attempts.empty())

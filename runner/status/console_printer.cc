@@ -61,6 +61,7 @@ void ConsolePrinter::run_started(const exec::RunStart& start) {
     std::lock_guard lock(mu_);
     total_ = start.steps;
     done_ = 0;
+    run_started_ = now();
     workflow_ = start.workflow;
     file_ = start.file;
     running_.clear();
@@ -186,18 +187,20 @@ std::string ConsolePrinter::status_locked(size_t max_width) const {
   Clock::time_point t = now();
   std::vector<std::string> items;
   for (const auto& r : running_) {
-    std::string item = r.step_id + " " + format_seconds(since(r.started, t));
-    if (r.retry_at) {
-      item += " (retry " + std::to_string(r.attempt + 1) + "/" + std::to_string(r.max_attempts) +
-              " in " + format_seconds(since(t, *r.retry_at) + core::Millis(999)) + ")";
-    } else if (r.attempt > 1) {
+    // A step waiting for its next attempt shows when that starts (rounded up).
+    std::string item = r.retry_at ? r.step_id + ": retry " + std::to_string(r.attempt + 1) + " in " +
+                                        format_seconds(since(t, *r.retry_at) + core::Millis(999))
+                                  : r.step_id + " " + format_seconds(since(r.started, t));
+    if (!r.retry_at && r.attempt > 1)
       item += " (" + std::to_string(r.attempt) + "/" + std::to_string(r.max_attempts) + ")";
-    }
     items.push_back(std::move(item));
   }
   std::string head = std::string(kSpinner[frame_ % kSpinner.size()]) + " " +
+                     format_seconds(run_started_ ? since(*run_started_, t) : core::Millis(0)) + " │ " +
                      std::to_string(running_.size()) + " running: ";
   std::string tail = " │ " + std::to_string(done_) + "/" + std::to_string(total_) + " done";
+  size_t busy = done_ + running_.size();
+  if (total_ > busy) tail += ", " + std::to_string(total_ - busy) + " to come";
   // Drop running steps from the end, as "+N more", until the line fits.
   for (size_t shown = items.size();; --shown) {
     std::string line = head;

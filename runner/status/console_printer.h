@@ -28,8 +28,10 @@ namespace wf::status {
 ///     [compile] ✓ success in 1.2s
 ///     [report] – skipped: a needed step failed
 ///
-/// With `tty`, a status line sits below the log: `⠋ 2 running: compile 3s,
-/// lint 1s │ 3/7 done`. Before each log line it is erased (`\r\033[K`) and
+/// With `tty`, a status line sits below the log: `⠋ 1m05s │ 2 running:
+/// compile 3s, upload: retry 2 in 4s │ 3/7 done, 2 to come` (the run's
+/// elapsed time, each running step's, a step waiting to retry, and the
+/// steps not started yet). Before each log line it is erased (`\r\033[K`) and
 /// drawn again after it; a ticker thread redraws it every `refresh` from
 /// run_started until run_finished (or destruction), so elapsed times move.
 /// It is cut to the terminal's width so it never wraps. Without `tty`
@@ -104,6 +106,7 @@ class ConsolePrinter final : public exec::RunObserver {
   std::map<std::string, LastFailure> failures_;  // last failed attempt per step
   size_t done_ = 0;
   size_t total_ = 0;
+  std::optional<Clock::time_point> run_started_;  // for the run's elapsed time
   std::string workflow_;
   std::string file_;
 };

@@ -196,7 +196,8 @@ TEST_CASE("help: wf and every command teach with an example", "[e2e][help]") {
   auto top = run_wf({"--help"});
   CHECK(top.exit_code == 0);
   CHECK_THAT(top.out, Contains("Examples:"));
-  for (const char* cmd : {"validate", "graph", "plan", "steps", "eval"}) {
+  CHECK_FALSE(top.out.find("__complete") != std::string::npos);
+  for (const char* cmd : {"validate", "graph", "plan", "steps", "eval", "runs", "logs", "show", "completion"}) {
     DYNAMIC_SECTION(cmd) {
       auto r = run_wf({cmd, "--help"});
       CHECK(r.exit_code == 0);

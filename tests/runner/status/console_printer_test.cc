@@ -98,7 +98,7 @@ TEST_CASE("console: on a terminal, a status line of running steps under the log"
   clock.advance(1500ms);
   printer.step_line("compile", StepLog::Stream::kStdout, "hello");
 
-  std::string status = "⠋ 2 running: compile 3s, lint 1s │ 0/7 done";
+  std::string status = "⠋ 3s │ 2 running: compile 3s, lint 1s │ 0/7 done, 5 to come";
   CHECK(printer.status_text() == status);
   std::string text = out.text();
   CHECK(text.ends_with("\r\033[K[compile] hello\n\r\033[K" + status));
@@ -106,7 +106,7 @@ TEST_CASE("console: on a terminal, a status line of running steps under the log"
   printer.attempt_finished(test::attempt_end("compile", true));
   printer.step_finished(test::step_end("compile", Outcome::kSuccess));
   CHECK(out.text().ends_with(
-      "\r\033[K[compile] ✓ success in 1.2s\n\r\033[K⠋ 1 running: lint 1s │ 1/7 done"));
+      "\r\033[K[compile] ✓ success in 1.2s\n\r\033[K⠋ 3s │ 1 running: lint 1s │ 1/7 done, 5 to come"));
 
   printer.attempt_finished(test::attempt_end("lint", true));
   printer.step_finished(test::step_end("lint", Outcome::kSuccess));
@@ -132,26 +132,26 @@ TEST_CASE("console: a step waiting to retry shows when its next attempt starts",
   auto failed = test::attempt_end("upload", false);
   failed.retry_in = core::Millis(2000);
   printer.attempt_finished(failed);
-  CHECK(printer.status_text() == "⠋ 1 running: upload 1s (retry 2/3 in 2s) │ 0/1 done");
+  CHECK(printer.status_text() == "⠋ 1s │ 1 running: upload: retry 2 in 2s │ 0/1 done");
   clock.advance(2s);
   printer.attempt_started(test::attempt_start("upload", 2, 3));
   clock.advance(1s);
-  CHECK(printer.status_text() == "⠋ 1 running: upload 4s (2/3) │ 0/1 done");
+  CHECK(printer.status_text() == "⠋ 4s │ 1 running: upload 4s (2/3) │ 0/1 done");
 }
 
 TEST_CASE("console: the status line is cut to the terminal's width", "[status]") {
   test::Capture out;
   FakeClock clock;
   ConsolePrinter printer(
-      out.file, {.tty = true, .color = false, .refresh = 1h, .now = clock.fn(), .columns = 60});
+      out.file, {.tty = true, .color = false, .refresh = 1h, .now = clock.fn(), .columns = 72});
   printer.run_started(test::run_start(12));
   for (const char* id : {"terraform-apply", "docker-build", "helm-template", "kubectl-apply"}) {
     printer.attempt_started(test::attempt_start(id));
   }
   std::string text = out.text();
   std::string last = text.substr(text.rfind("\r\033[K") + 4);
-  CHECK(last == "⠋ 4 running: terraform-apply 0s, +3 more │ 0/12 done");
-  CHECK(display_width(last) <= 59);
+  CHECK(last == "⠋ 0s │ 4 running: terraform-apply 0s, +3 more │ 0/12 done, 8 to come");
+  CHECK(display_width(last) <= 71);
 }
 
 TEST_CASE("console: colors only when asked", "[status]") {
@@ -177,10 +177,11 @@ TEST_CASE("console: the ticker redraws the status line while steps run", "[statu
   printer.run_started(test::run_start(1));
   printer.attempt_started(test::attempt_start("compile"));
   auto deadline = Clock::now() + 5s;
-  while (!contains(out.text(), "⠙ 1 running: compile") && Clock::now() < deadline) {
+  while (!contains(out.text(), "⠙") && Clock::now() < deadline) {
     std::this_thread::sleep_for(5ms);
   }
-  CHECK(contains(out.text(), "⠙ 1 running: compile"));
+  CHECK(contains(out.text(), "⠙"));
+  CHECK(contains(out.text(), "1 running: compile"));
   printer.attempt_finished(test::attempt_end("compile", true));
   printer.step_finished(test::step_end("compile", Outcome::kSuccess));
   printer.run_finished(test::run_end({test::step_end("compile", Outcome::kSuccess)}, true));
@@ -199,7 +200,7 @@ TEST_CASE("console: destroying the printer mid-run erases the status line", "[st
         out.file, {.tty = true, .color = false, .refresh = 1h, .now = clock.fn(), .columns = 100});
     printer.run_started(test::run_start(1));
     printer.attempt_started(test::attempt_start("compile"));
-    CHECK(out.text().ends_with("\r\033[K⠋ 1 running: compile 0s │ 0/1 done"));
+    CHECK(out.text().ends_with("\r\033[K⠋ 0s │ 1 running: compile 0s │ 0/1 done"));
   }
   CHECK(out.text().ends_with("│ 0/1 done\r\033[K"));
 }
