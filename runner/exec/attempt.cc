@@ -31,7 +31,7 @@ struct PreparedOrError {
 
 PreparedOrError prepare(RunShared& run, const StepJob& job, int attempt) {
   auto r = resolve_step(*run.wf, *job.state->step, *run.deps->registry, run.values, job.steps_context, attempt,
-                        run.options->base_env);
+                        run.options->base_env, job.state->matrix);
   if (!r) return {{}, r.error()};
   apply_exports(job.inherited, *job.state->step, r->env);
   const core::StepSchema& schema = run.deps->registry->find(job.state->step->uses)->schema();
@@ -56,27 +56,29 @@ struct Deadline {
 AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attempt,
                            const std::optional<Deadline>& deadline) {
   const model::Step& step = *job.state->step;
+  const std::string& id = job.state->id;
   const step_api::StepType* type = run.deps->registry->find(step.uses);
   // Scratch files ($WF_OUTPUT and friends) hold values before masking:
   // only the user may enter the folders that hold them (open_run made
   // steps/ the same way).
-  std::string step_dir = run.run_dir + "/steps/" + step.id;
+  std::string step_dir = run.run_dir + "/steps/" + job.state->file_key;
   std::string attempt_dir = step_dir + "/" + std::to_string(attempt);
   ::mkdir(step_dir.c_str(), 0700);  // exists from an earlier attempt: fine
   ::mkdir(attempt_dir.c_str(), 0700);
   AttemptOutcome out;
   out.record.attempt = attempt;
-  out.record.log_file = (fs::path(run.run_dir) / "logs" / (step.id + "." + std::to_string(attempt) + ".log")).string();
+  out.record.log_file =
+      (fs::path(run.run_dir) / "logs" / (job.state->file_key + "." + std::to_string(attempt) + ".log")).string();
 
   run.journal->append(Value(Value::Object{
-      {"event", "attempt_started"}, {"step", step.id}, {"attempt", attempt}, {"definition_hash", p.hash}}),
+      {"event", "attempt_started"}, {"step", id}, {"attempt", attempt}, {"definition_hash", p.hash}}),
                       Journal::Sync::kLater);
-  AttemptStart as{step.id, step.uses, attempt, 1 + step.retry.limit, out.record.log_file,
+  AttemptStart as{id, step.uses, attempt, 1 + step.retry.limit, out.record.log_file,
                   step.name != step.id ? step.name : std::string(), p.working_directory};
   run.notify([&](RunObserver& o) { o.attempt_started(as); });
 
   AttemptLog log(*run.deps->masker, out.record.log_file, [&](step_api::StepLog::Stream s, std::string_view line) {
-    run.notify([&](RunObserver& o) { o.step_line(step.id, s, line); });
+    run.notify([&](RunObserver& o) { o.step_line(id, s, line); });
   }, [&](std::string_view value) { run.notify([&](RunObserver& o) { o.secret_added(value); }); });
   core::CancelToken attempt_cancel;
   core::CancelRegistration follow(*job.cancel, [&] { attempt_cancel.cancel(); });
@@ -88,6 +90,7 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
   StepServices services{&log, run.deps->processes, run.deps->http, run.deps->git, &attempt_cancel, &clock,
                         follows_hard && run.options->hard_stop ? *run.options->hard_stop : run.options->stop};
   step_api::StepContext ctx = make_step_context(*run.wf, step, p, attempt, attempt_dir, services);
+  ctx.step_id = id;  // an instance of a matrix step: "deploy (a, us)"
   ctx.env["WF_RUN_ID"] = run.values.run_id;
   ctx.env["WF_STEP"] = step.id;
   ctx.env["WF_ATTEMPT"] = std::to_string(attempt);
@@ -125,7 +128,7 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
   out.record.failure_class = out.result.failure_class;
   out.record.summary = run.deps->masker->mask(out.result.summary);
   run.journal->append(Value(Value::Object{{"event", "attempt_finished"},
-                                          {"step", step.id},
+                                          {"step", id},
                                           {"attempt", attempt},
                                           {"ok", out.record.ok},
                                           {"class", out.record.ok ? Value() : Value(core::failure_class_name(out.record.failure_class))},
@@ -204,7 +207,7 @@ void run_step(RunShared& run, StepJob& job) {
       s.outputs = Value(std::move(outputs));
       s.links = a.result.links;
       finish_with(s, Outcome::kSuccess, a.record.summary);
-      AttemptEnd ae{step.id, attempt, true, {}, a.record.summary, a.record.duration, std::nullopt};
+      AttemptEnd ae{s.id, attempt, true, {}, a.record.summary, a.record.duration, std::nullopt};
       run.notify([&](RunObserver& o) { o.attempt_finished(ae); });
       break;
     }
@@ -217,7 +220,7 @@ void run_step(RunShared& run, StepJob& job) {
       retry = false;
       why_not = " (timeout-total leaves no time for another attempt)";
     }
-    AttemptEnd ae{step.id, attempt, false, cls, a.record.summary, a.record.duration,
+    AttemptEnd ae{s.id, attempt, false, cls, a.record.summary, a.record.duration,
                   retry ? std::optional<Millis>(delay) : std::nullopt};
     run.notify([&](RunObserver& o) { o.attempt_finished(ae); });
     s.links = a.result.links;  // a failed remote run's URL matters most

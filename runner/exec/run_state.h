@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -29,6 +30,18 @@ struct AttemptRecord {
 struct StepState {
   const model::Step* step = nullptr;
   size_t index = 0;
+  /// What the journal, logs and observers call it: the step's id, or for an
+  /// instance of a matrix step GitHub's "deploy (a, us)".
+  std::string id;
+  /// Names its files under .wf/runs/ID/ (logs, scratch): the id, or for an
+  /// instance "deploy@" and a hash of its values (matrix_run.h).
+  std::string file_key;
+  Value matrix;                         // an instance's `matrix` context; null otherwise
+  int instance = -1;                    // its index among the step's instances; -1: not an instance
+  /// A matrix step's instances, made when it starts (never resized after:
+  /// their jobs point into it).
+  std::vector<StepState> instances;
+  std::optional<FailureClass> failure_class;  // a failure before any attempt (a dynamic matrix's error)
   enum class Phase { kPending, kRunning, kDone } phase = Phase::kPending;
   bool selected = true;                 // --only
   Outcome outcome = Outcome::kSuccess;
