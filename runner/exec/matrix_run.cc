@@ -54,7 +54,9 @@ std::string make_instances(const RunShared& run, StepState& s, const Value& step
     StepState inst;
     inst.step = &step;
     inst.index = s.index;
-    inst.id = ids[k];
+    // A dynamic matrix's values may hold a secret (a step's output): the
+    // name goes to the journal, logs and observers.
+    inst.id = step.matrix->dynamic ? run.deps->masker->mask(ids[k]) : ids[k];
     inst.file_key = instance_file_key(step.id, (*values)[k]);
     inst.matrix = (*values)[k];
     inst.instance = static_cast<int>(k);

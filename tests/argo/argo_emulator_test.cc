@@ -270,9 +270,9 @@ TEST_CASE("argo emulator: Argo's DAG validation refuses continueOn and dependenc
 
 TEST_CASE("argo emulator: what it cannot run is refused by name", "[argo]") {
   FakeRunner runner;
-  auto items = emulate(manifest(dag_workflow("      - {name: a, template: step, withItems: [1, 2]}\n")), runner);
+  auto items = emulate(manifest(dag_workflow("      - {name: a, template: step, withSequence: {count: '2'}}\n")), runner);
   REQUIRE_FALSE(items.ok());
-  CHECK(items.error() == "task a: not emulated: withItems");
+  CHECK(items.error() == "task a: not emulated: withSequence");
   auto unknown = emulate(manifest(dag_workflow("      - {name: a, template: step, depends: 'b && a'}\n")), runner);
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.error() == "task a depends on unknown task b");

@@ -117,7 +117,7 @@ TEST_CASE("wf validate matrix: mistakes at FILE:LINE:COL, exit 2", "[e2e][matrix
 )yaml");
   auto r = run_wf({"validate", "wf.yaml"}, dir.path());
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err + r.out, Contains("wf.yaml:3:54: matrix of step 'deploy': this 'include' item makes the "
+  CHECK_THAT(r.err + r.out, Contains("wf.yaml:3:55: matrix of step 'deploy': this 'include' item makes the "
                                      "combination (b) a second time"));
   CHECK_THAT(r.err + r.out, Contains("wf.yaml:4:27: the matrix has no key 'region' (it has: cluster)"));
 }
