@@ -279,7 +279,7 @@ TEST_CASE("argo emulator: what it cannot run is refused by name", "[argo]") {
   CHECK_FALSE(parse_manifest("kind: ConfigMap\nmetadata: {name: x}\n").ok());
 }
 
-TEST_CASE("argo emulator: withItems and withParam fan a task out; outputs aggregate into JSON lists", "[argo]") {
+TEST_CASE("argo emulator: withItems and withParam fan a task out, and outputs aggregate into JSON lists", "[argo]") {
   auto wf = manifest(dag_workflow(
       "      - {name: a, template: step, withItems: [{c: x, n: 1}, {c: y, n: 2}],"
       " arguments: {parameters: [{name: x, value: '{{item.c}}/{{item}}'}]}}\n"

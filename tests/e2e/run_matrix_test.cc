@@ -40,7 +40,7 @@ std::vector<std::string> sorted_lines(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("wf run matrix: every instance runs; the next step reads a JSON list in instance order", "[e2e][matrix]") {
+TEST_CASE("wf run matrix: every instance runs, and the next step reads a JSON list in instance order", "[e2e][matrix]") {
   TempDir dir;
   dir.write("wf.yaml", kStatic);
   auto w = wf_run(dir, {"run", "wf.yaml", "-j", "2"});

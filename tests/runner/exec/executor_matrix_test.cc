@@ -16,7 +16,7 @@ const exec::StepEnd& instance(const exec::StepEnd& step, const std::string& id) 
 
 }  // namespace
 
-TEST_CASE("matrix run: each instance runs with its values; outputs are JSON lists in instance order", "[exec][matrix]") {
+TEST_CASE("matrix run: each instance runs with its values, and outputs are JSON lists in instance order", "[exec][matrix]") {
   for (int jobs : {1, 2, 8}) {
     Harness h;
     h.options.jobs = jobs;
@@ -83,7 +83,7 @@ TEST_CASE("matrix run: fail-fast also stops the instances already running", "[ex
   CHECK(instance(deploy, "deploy (2)").outcome == exec::Outcome::kCancelled);
 }
 
-TEST_CASE("matrix run: without fail-fast every instance runs; the step fails if one did", "[exec][matrix]") {
+TEST_CASE("matrix run: without fail-fast every instance runs, and the step fails if one did", "[exec][matrix]") {
   Harness h;
   auto end = h.run(R"(steps:
   deploy:
