@@ -53,6 +53,9 @@ Reads reads_of(const model::Step& s) {
   note_params(s.env, reads);
   if (s.if_)
     for (const auto& r : s.if_->references()) note_ref(r, reads);
+  if (s.matrix)
+    for (const auto& [path, t] : s.matrix->value.templates)
+      for (const auto& r : t.references()) note_ref(r, reads);
   return reads;
 }
 
@@ -61,6 +64,26 @@ const model::Step* step_named(const model::Workflow& wf, const std::string& id) 
   for (const auto& s : wf.steps)
     if (core::iequals(s.id, id)) return &s;
   return nullptr;
+}
+
+// The `S`/`O` of a matrix that is exactly `${{ fromJSON(steps.S.outputs.O) }}`:
+// what Argo's withParam reads.
+std::optional<std::pair<std::string, std::string>> with_param_source(const model::Workflow& wf, const model::Matrix& m) {
+  auto it = m.value.templates.find("");
+  if (!m.expression || it == m.value.templates.end()) return std::nullopt;
+  auto refs = it->second.references();
+  if (refs.size() != 1 || refs[0].path.size() != 4 || !core::iequals(refs[0].path[2], "outputs")) return std::nullopt;
+  const auto& r = refs[0].path;
+  std::string text;
+  for (const auto& part : it->second.parts())
+    if (part.is_expression) text = std::string(core::trim(part.expression->text()));
+  std::string compact;
+  for (char c : text)
+    if (c != ' ') compact += c;
+  if (!core::iequals(compact, "fromJSON(" + r[0] + "." + r[1] + ".outputs." + r[3] + ")")) return std::nullopt;
+  const model::Step* s = step_named(wf, r[1]);
+  if (!s) return std::nullopt;
+  return std::make_pair(s->id, r[3]);
 }
 
 std::string go_duration(core::Millis d) {
@@ -288,6 +311,28 @@ Value exported_outputs(Context& cx) {
   return Value(std::move(main_outputs));
 }
 
+// A matrix step: one task instance per item (withItems for a static
+// matrix, withParam for one read from a step's output), each running
+// `wf step --matrix '{{item}}'`. Argo aggregates the instances' output
+// parameters into JSON lists, as `wf run` does.
+void fan_out(Context& cx, const model::Step& s, Obj& task, TaskArgs& a) {
+  const model::Matrix& m = *s.matrix;
+  if (!m.dynamic) {
+    task.emplace_back("withItems", Value(Arr(m.instances.begin(), m.instances.end())));
+  } else if (auto src = with_param_source(cx.wf, m)) {
+    task.emplace_back("withParam", "{{tasks." + k8s_name(src->first) + ".outputs.parameters." + src->second + "}}");
+  } else {
+    cx.notes.push_back(s.id + ": matrix is not exported (only a static matrix or `${{ fromJSON(steps.S.outputs.O) }}` "
+                              "maps to Argo): its task fails asking for --matrix");
+    return;
+  }
+  add_need_param(a, "wf-matrix", "{{item}}", "--matrix", "");
+  if (m.max_parallel)
+    cx.notes.push_back(s.id + ": max-parallel is not exported (Argo limits parallelism per template, not per task)");
+  if (m.fail_fast)
+    cx.notes.push_back(s.id + ": fail-fast is not exported: in Argo the other instances run to their end");
+}
+
 }  // namespace
 
 std::string k8s_name(std::string_view id) {
@@ -325,6 +370,7 @@ Export export_workflow(const model::Workflow& wf, const ExportOptions& opt) {
     Obj task{{"name", k8s_name(s.id)}, {"template", k8s_name(s.id)}};
     if (!g.depends.empty()) task.emplace_back("depends", g.depends);
     if (!g.when.empty()) task.emplace_back("when", g.when);
+    if (s.matrix) fan_out(cx, s, task, a);
     if (!a.task_params.empty()) task.emplace_back("arguments", Value(Obj{{"parameters", Value(a.task_params)}}));
     tasks.push_back(Value(std::move(task)));
     templates.push_back(container_template(cx, i, a));

@@ -106,7 +106,36 @@ struct Planner {
   }
 
   void print_step(const model::Step& s) {
-    env.out << "  " << (s.if_ ? "? " : "+ ") << s.id << " (" << s.uses << ")";
+    if (s.matrix) return print_matrix_step(s);
+    print_instance(s, s.id, core::Value());
+  }
+
+  // A static matrix is planned instance by instance, each with its own
+  // `matrix`; a dynamic one is known only when its needs have run.
+  void print_matrix_step(const model::Step& s) {
+    const auto& m = *s.matrix;
+    std::string settings;
+    if (m.max_parallel) settings += ", max-parallel " + std::to_string(*m.max_parallel);
+    if (!m.fail_fast) settings += ", fail-fast off";
+    if (m.dynamic) {
+      env.out << "  " << (s.if_ ? "? " : "+ ") << graph::fan_out_label(s) << " (" << s.uses << "; instances known at run time"
+              << settings << ")\n";
+      if (s.matrix->expression) env.out << "      matrix: " << display(s.matrix->value.value, "      ") << "\n";
+      ++changes;
+      return;
+    }
+    env.out << "  " << (s.if_ ? "? " : "+ ") << graph::fan_out_label(s) << " (" << s.uses << "; "
+            << m.instances.size() << " instances" << settings << ")\n";
+    core::Value named = ctx.named_values;
+    for (size_t k = 0; k < m.instances.size(); ++k) {
+      ctx.named_values = named.with("matrix", m.instances[k]);
+      print_instance(s, m.names[k], m.instances[k]);
+    }
+    ctx.named_values = named;
+  }
+
+  void print_instance(const model::Step& s, const std::string& title, const core::Value& matrix) {
+    env.out << "  " << (s.if_ ? "? " : "+ ") << title << " (" << s.uses << ")";
     if (!s.needs.empty()) {
       std::vector<std::string> ids;
       for (const auto& n : s.needs) ids.push_back(n.id);
@@ -127,7 +156,7 @@ struct Planner {
       env.out << "      skipped: nothing to preview\n";
       return;
     }
-    print_preview(s);
+    print_preview(s, matrix);
   }
 
   // Whether the step is sure to be skipped: its condition is false on what is
@@ -144,12 +173,12 @@ struct Planner {
     return b && !*b;
   }
 
-  void print_preview(const model::Step& s) {
+  void print_preview(const model::Step& s, const core::Value& matrix) {
     if (!previewer) {
       ++changes;
       return;
     }
-    PreviewOutcome p = previewer->preview(s);
+    PreviewOutcome p = previewer->preview(s, matrix);
     if (p.changes) ++changes;
     if (p.error) ++errors;
     if (!p.note.empty()) env.out << "      (" << p.note << ")\n";

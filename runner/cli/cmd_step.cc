@@ -53,6 +53,21 @@ class PlainPrinter : public exec::RunObserver {
 // outcome wf-outcome reported when the task Succeeded (a continue-on-error
 // step's last failure exits 0), else the phase's.
 std::optional<Outcome> parse_outcome(const std::string& s) {
+  // A matrix need in Argo: its instances' outcomes as a JSON list (a
+  // fan-out's aggregated output); the step's outcome as `wf run` gives it.
+  if (!s.empty() && s.front() == '[') {
+    auto list = core::parse_json(s);
+    if (!list || !list->is_array() || list->as_array().empty()) return std::nullopt;
+    bool cancelled = false, skipped = false;
+    for (const auto& e : list->as_array()) {
+      auto o = e.is_string() ? parse_outcome(e.as_string()) : std::nullopt;
+      if (!o) return std::nullopt;
+      if (*o == Outcome::kFailure) return Outcome::kFailure;
+      cancelled = cancelled || *o == Outcome::kCancelled;
+      skipped = skipped || *o == Outcome::kSkipped;
+    }
+    return cancelled ? Outcome::kCancelled : skipped ? Outcome::kSkipped : Outcome::kSuccess;
+  }
   if (auto slash = s.find('/'); slash != std::string::npos) {
     std::string phase = s.substr(0, slash), reported = s.substr(slash + 1);
     if (reported.find('/') != std::string::npos) return std::nullopt;
@@ -218,6 +233,14 @@ int cmd_step(const Env& env, const StepArgs& args) {
   deps.observers = {&printer};
 
   exec::SingleStepOptions opts{args.step, args.run_id, std::move(*needs)};
+  if (!args.matrix.empty()) {
+    auto m = core::parse_json(args.matrix);
+    if (!m || !m->is_object()) {
+      env.err << "error: --matrix takes a JSON object (one instance's values), not '" << args.matrix << "'\n";
+      return 2;
+    }
+    opts.matrix = *m;
+  }
   auto end = exec::run_single_step(*wf, options, opts, deps);
   adapters::stop_orphans(std::min(options.stop.terminate_grace, core::Millis(2000)));
   if (!end) {

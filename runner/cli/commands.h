@@ -61,6 +61,7 @@ struct StepArgs {
   std::string run_id;
   std::string state_dir;
   int retries = 0;                         // Argo's {{retries}}: attempts made before this one
+  std::string matrix;                      // JSON object: the instance of a matrix step to run
 };
 int cmd_step(const Env& env, const StepArgs& args);
 

@@ -66,7 +66,8 @@ void add_run(CLI::App& app, const wf::cli::Env& env, wf::cli::RunArgs& run, int&
       "(--keep-going runs independent ones); always() steps still run. Ctrl-C, SIGTERM or SIGHUP stops\n"
       "running steps (SIGINT, then SIGTERM, then SIGKILL to each step's process group) and exits 130.\n"
       "Each run is recorded in .wf/runs/<id>/: journal.jsonl, logs/<step>.<attempt>.log, report.json,\n"
-      "report.html (a timeline page) and wf.log (wf's own debug log).\n"
+      "report.html (a timeline page) and wf.log (wf's own debug log); an instance of a matrix step logs to\n"
+      "<step>@<hash of its values>.<attempt>.log.\n"
       "\nExamples:\n"
       "  wf run examples/quickstart.yaml -i who=you\n"
       "  wf run deploy.yaml -j 2 --keep-going\n"
@@ -125,6 +126,8 @@ void add_step(CLI::App& app, const wf::cli::Env& env, wf::cli::StepArgs& step, i
   c->add_option("--need", step.need_outputs, "An output of a need as STEP.OUTPUT=VALUE (repeatable)");
   c->add_option("--need-outcome", step.need_outcomes,
                 "How a need ended, STEP=success|failure|skipped|cancelled or an Argo phase (repeatable)");
+  c->add_option("--matrix", step.matrix,
+                "For a step with a matrix: the instance to run, as a JSON object (Argo's {{item}})");
   c->add_option("--needs-json", step.needs_json, "Needs as {\"STEP\": {\"outcome\": ..., \"outputs\": {...}}}");
   c->add_option("--outputs-dir", step.outputs_dir, "Write one file per output, and wf-outcome, here");
   c->add_option("--run-id", step.run_id,

@@ -80,7 +80,7 @@ PlanPreviewer::~PlanPreviewer() {
   if (!scratch_.empty()) fs::remove_all(scratch_, ec);
 }
 
-PreviewOutcome PlanPreviewer::preview(const model::Step& step) {
+PreviewOutcome PlanPreviewer::preview(const model::Step& step, const core::Value& matrix) {
   PreviewOutcome out;
   if (!step.step_refs.empty()) {
     out.note = "no preview: its inputs are known after " + step.step_refs.front().id + " runs";
@@ -92,7 +92,7 @@ PreviewOutcome PlanPreviewer::preview(const model::Step& step) {
   }
   const step_api::StepType* type = registry_.find(step.uses);
   auto resolved = exec::resolve_step(wf_, step, registry_, values_, core::Value(core::Value::Object{}), 1,
-                                     process_environment());
+                                     process_environment(), matrix);
   if (!resolved) {
     out.note = "error: " + masker_.mask(resolved.error());
     out.error = true;

@@ -38,7 +38,8 @@ class PlanPreviewer {
 
   /// The step's preview; a step that reads other steps' outputs cannot be
   /// previewed (its inputs are not known) and counts as a change.
-  PreviewOutcome preview(const model::Step& step);
+  /// `matrix`: the instance's values, for one instance of a matrix step.
+  PreviewOutcome preview(const model::Step& step, const core::Value& matrix = core::Value());
 
  private:
   const step_api::Registry& registry_;

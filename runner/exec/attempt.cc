@@ -31,7 +31,7 @@ struct PreparedOrError {
 
 PreparedOrError prepare(RunShared& run, const StepJob& job, int attempt) {
   auto r = resolve_step(*run.wf, *job.state->step, *run.deps->registry, run.values, job.steps_context, attempt,
-                        run.options->base_env);
+                        run.options->base_env, job.state->matrix);
   if (!r) return {{}, r.error()};
   apply_exports(job.inherited, *job.state->step, r->env);
   const core::StepSchema& schema = run.deps->registry->find(job.state->step->uses)->schema();
@@ -56,22 +56,24 @@ struct Deadline {
 AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attempt,
                            const std::optional<Deadline>& deadline) {
   const model::Step& step = *job.state->step;
+  const std::string& id = job.state->id;
   const step_api::StepType* type = run.deps->registry->find(step.uses);
   // Scratch files ($WF_OUTPUT and friends) hold values before masking:
   // only the user may enter the folders that hold them (open_run made
   // steps/ the same way).
-  std::string step_dir = run.run_dir + "/steps/" + step.id;
+  std::string step_dir = run.run_dir + "/steps/" + job.state->file_key;
   std::string attempt_dir = step_dir + "/" + std::to_string(attempt);
   ::mkdir(step_dir.c_str(), 0700);  // exists from an earlier attempt: fine
   ::mkdir(attempt_dir.c_str(), 0700);
   AttemptOutcome out;
   out.record.attempt = attempt;
-  out.record.log_file = (fs::path(run.run_dir) / "logs" / (step.id + "." + std::to_string(attempt) + ".log")).string();
+  out.record.log_file =
+      (fs::path(run.run_dir) / "logs" / (job.state->file_key + "." + std::to_string(attempt) + ".log")).string();
 
   run.journal->append(Value(Value::Object{
-      {"event", "attempt_started"}, {"step", step.id}, {"attempt", attempt}, {"definition_hash", p.hash}}),
+      {"event", "attempt_started"}, {"step", id}, {"attempt", attempt}, {"definition_hash", p.hash}}),
                       Journal::Sync::kLater);
-  AttemptStart as{step.id, step.uses, attempt, 1 + step.retry.limit, out.record.log_file,
+  AttemptStart as{id, step.uses, attempt, 1 + step.retry.limit, out.record.log_file,
                   step.name != step.id ? step.name : std::string(), p.working_directory};
   run.notify([&](RunObserver& o) { o.attempt_started(as); });
   if (core::log::enabled(core::log::Level::kDebug))
@@ -80,7 +82,7 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
                      (deadline ? ", deadline: " + deadline->what.substr(deadline->what.find("after") + 6) : ""));
 
   AttemptLog log(*run.deps->masker, out.record.log_file, [&](step_api::StepLog::Stream s, std::string_view line) {
-    run.notify([&](RunObserver& o) { o.step_line(step.id, s, line); });
+    run.notify([&](RunObserver& o) { o.step_line(id, s, line); });
   }, [&](std::string_view value) { run.notify([&](RunObserver& o) { o.secret_added(value); }); });
   core::CancelToken attempt_cancel;
   core::CancelRegistration follow(*job.cancel, [&] { attempt_cancel.cancel(); });
@@ -92,6 +94,7 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
   StepServices services{&log, run.deps->processes, run.deps->http, run.deps->git, &attempt_cancel, &clock,
                         follows_hard && run.options->hard_stop ? *run.options->hard_stop : run.options->stop};
   step_api::StepContext ctx = make_step_context(*run.wf, step, p, attempt, attempt_dir, services);
+  ctx.step_id = id;  // an instance of a matrix step: "deploy (a, us)"
   ctx.env["WF_RUN_ID"] = run.values.run_id;
   ctx.env["WF_STEP"] = step.id;
   ctx.env["WF_ATTEMPT"] = std::to_string(attempt);
@@ -130,7 +133,7 @@ AttemptOutcome run_attempt(RunShared& run, StepJob& job, Prepared& p, int attemp
   out.record.failure_class = out.result.failure_class;
   out.record.summary = run.deps->masker->mask(out.result.summary);
   run.journal->append(Value(Value::Object{{"event", "attempt_finished"},
-                                          {"step", step.id},
+                                          {"step", id},
                                           {"attempt", attempt},
                                           {"ok", out.record.ok},
                                           {"class", out.record.ok ? Value() : Value(core::failure_class_name(out.record.failure_class))},
@@ -167,9 +170,9 @@ bool holds_masked_value(const Value& v) {
 }
 
 // The retry decision in wf's debug log: the attempt's class and what follows.
-void log_retry_decision(const model::Step& step, int attempt, core::FailureClass cls, bool cancelled, bool retry,
+void log_retry_decision(const std::string& id, const model::Step& step, int attempt, core::FailureClass cls, bool cancelled, bool retry,
                         Millis delay, const std::string& why_not) {
-  std::string head = "step " + step.id + " attempt " + std::to_string(attempt) + " failed (" +
+  std::string head = "step " + id + " attempt " + std::to_string(attempt) + " failed (" +
                      core::failure_class_name(cls) + "): ";
   std::string decision;
   if (retry)
@@ -232,7 +235,7 @@ void run_step(RunShared& run, StepJob& job) {
       s.outputs = Value(std::move(outputs));
       s.links = a.result.links;
       finish_with(s, Outcome::kSuccess, a.record.summary);
-      AttemptEnd ae{step.id, attempt, true, {}, a.record.summary, a.record.duration, std::nullopt};
+      AttemptEnd ae{s.id, attempt, true, {}, a.record.summary, a.record.duration, std::nullopt};
       run.notify([&](RunObserver& o) { o.attempt_finished(ae); });
       break;
     }
@@ -246,8 +249,8 @@ void run_step(RunShared& run, StepJob& job) {
       why_not = " (timeout-total leaves no time for another attempt)";
     }
     if (core::log::enabled(core::log::Level::kDebug))
-      log_retry_decision(step, attempt, cls, cancelled, retry, delay, why_not);
-    AttemptEnd ae{step.id, attempt, false, cls, a.record.summary, a.record.duration,
+      log_retry_decision(s.id, step, attempt, cls, cancelled, retry, delay, why_not);
+    AttemptEnd ae{s.id, attempt, false, cls, a.record.summary, a.record.duration,
                   retry ? std::optional<Millis>(delay) : std::nullopt};
     run.notify([&](RunObserver& o) { o.attempt_finished(ae); });
     s.links = a.result.links;  // a failed remote run's URL matters most

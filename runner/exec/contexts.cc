@@ -6,17 +6,15 @@
 namespace wf::exec {
 
 core::Value step_named_values(const RunValues& run, const core::Value& steps, const core::Value& step_env,
-                              int attempt) {
+                              int attempt, const core::Value& matrix) {
   core::Value env = run.env;
   if (step_env.is_object())
     for (const auto& [k, v] : step_env.as_object()) env = env.with(k, v);
   core::Value wf(core::Value::Object{{"run_id", run.run_id}, {"workflow", run.workflow}, {"attempt", attempt}});
-  return core::Value(core::Value::Object{{"inputs", run.inputs},
-                                         {"secrets", run.secrets},
-                                         {"env", env},
-                                         {"steps", steps},
-                                         {"git", run.git},
-                                         {"wf", wf}});
+  core::Value::Object named{{"inputs", run.inputs}, {"secrets", run.secrets}, {"env", env},
+                            {"steps", steps},        {"git", run.git},         {"wf", wf}};
+  if (!matrix.is_null()) named.emplace_back("matrix", matrix);
+  return core::Value(std::move(named));
 }
 
 core::Expected<RunValues, std::string> make_run_values(const model::Workflow& wf, core::Value inputs,

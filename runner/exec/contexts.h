@@ -25,8 +25,9 @@ struct RunValues {
 /// The named values for one attempt of a step: `steps` holds, for each
 /// finished step, {outputs, outcome, conclusion}; `env` is the workflow env
 /// overlaid by `step_env`; `wf.attempt` is `attempt`.
+/// `matrix`, when not null, is the instance's `matrix` context.
 core::Value step_named_values(const RunValues& run, const core::Value& steps, const core::Value& step_env,
-                              int attempt);
+                              int attempt, const core::Value& matrix = core::Value());
 
 /// The run's values, built once by every command that resolves steps (`wf
 /// run`, `wf plan`, `wf step`): the workflow's env: is resolved against

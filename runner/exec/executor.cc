@@ -13,6 +13,7 @@
 #include "runner/core/strings.h"
 #include "runner/exec/backoff.h"
 #include "runner/exec/report_html.h"
+#include "runner/exec/matrix_run.h"
 #include "runner/exec/run_state.h"
 #include "runner/graph/dag.h"
 #include "runner/graph/plan.h"
@@ -50,6 +51,8 @@ class Scheduler {
       StepState s;
       s.step = &wf.steps[i];
       s.index = i;
+      s.id = s.file_key = wf.steps[i].id;
+      if (wf.steps[i].matrix) has_matrix_ = true;
       s.selected = plan_.step(i).selected;
       states_.push_back(std::move(s));
     }
@@ -74,23 +77,33 @@ class Scheduler {
         run_.deps->cancel->cancel();
       }
       bool cancelled = run_.deps->cancel->cancelled();
-      graph::Advance adv = plan_.advance(jobs_ - plan_.running(), cancelled, [&](size_t i, graph::JobStatus st) {
-        return condition(i, st);
-      });
+      moved_ = false;
+      // Instances of matrix steps already running come first: their step
+      // holds its place in the plan.
+      dispatch_instances();
+      graph::Advance adv = plan_.advance(jobs_ > busy_ ? jobs_ - busy_ : 0, cancelled,
+                                         [&](size_t i, graph::JobStatus st) { return condition(i, st); });
       for (const auto& st : adv.settled) settle(st);
       // Group commit: the step_finished lines of every step that ended since
       // the last round reach the disk, in one fdatasync, before a step that
       // needs them starts.
       run_.journal->sync();
       for (size_t i : adv.start) start(i);
+      dispatch_instances();
       if (plan_.done()) break;
-      if (adv.start.empty() && adv.settled.empty() && plan_.running() == 0) break;  // cannot happen in a DAG
-      std::vector<size_t> ended = wait_for_ends(cancelled);
-      for (size_t i : ended) {
-        StepState& s = states_[i];
-        s.phase = StepState::Phase::kDone;
-        plan_.finish(i, s.outcome);
-        finished(s);
+      if (busy_ == 0) {
+        if (moved_ || !adv.start.empty() || !adv.settled.empty()) continue;
+        break;  // cannot happen in a DAG
+      }
+      for (StepState* s : wait_for_ends(cancelled)) {
+        --busy_;
+        s->phase = StepState::Phase::kDone;
+        if (s->instance >= 0) {
+          instance_ended(*s);
+          continue;
+        }
+        plan_.finish(s->index, s->outcome);
+        finished(*s);
       }
     }
     stop_workers();
@@ -120,7 +133,8 @@ class Scheduler {
   // ---- the pool ----
 
   void start_workers() {
-    size_t n = std::min(jobs_, std::max<size_t>(1, states_.size()));
+    // A matrix step alone may keep every worker busy.
+    size_t n = has_matrix_ ? jobs_ : std::min(jobs_, std::max<size_t>(1, states_.size()));
     for (size_t i = 0; i < n; ++i) workers_.emplace_back([this] { work(); });
   }
 
@@ -157,17 +171,17 @@ class Scheduler {
       }
       {
         std::lock_guard<std::mutex> l(mu_);
-        ended_.push_back(job->state->index);
+        ended_.push_back(job->state);
       }
       cv_done_.notify_all();
     }
   }
 
   // Blocks until a step ends, or the run is cancelled (once).
-  std::vector<size_t> wait_for_ends(bool cancel_seen) {
+  std::vector<StepState*> wait_for_ends(bool cancel_seen) {
     std::unique_lock<std::mutex> l(mu_);
     cv_done_.wait(l, [&] { return !ended_.empty() || (!cancel_seen && run_.deps->cancel->cancelled()); });
-    std::vector<size_t> out(ended_.begin(), ended_.end());
+    std::vector<StepState*> out(ended_.begin(), ended_.end());
     ended_.clear();
     return out;
   }
@@ -223,31 +237,30 @@ class Scheduler {
     finished(s);
   }
 
-  void start(size_t i) {
-    StepState& s = states_[i];
-    s.phase = StepState::Phase::kRunning;
-    if (core::log::enabled(core::log::Level::kDebug)) log_ready(i);
-    auto job = std::make_shared<StepJob>();
-    job->state = &s;
-    job->steps_context = steps_context(i);
-    job->inherited = inherited_exports(i);
-    // Steps started after a cancel (always()/cancelled()), and steps whose
-    // if: uses a status function whenever they start, follow only the hard
-    // cancel: as in GitHub, the first Ctrl-C leaves a running always() step be.
+  // The token a step's attempts follow. Steps started after a cancel
+  // (always()/cancelled()), and steps whose if: uses a status function
+  // whenever they start, follow only the hard cancel: as in GitHub, the
+  // first Ctrl-C leaves a running always() step be.
+  const core::CancelToken* cancel_for(const StepState& s) {
     bool status_step = s.step->if_ && s.step->if_->uses_status_function();
     bool cancelled = run_.deps->cancel->cancelled();
-    if (run_.deps->hard_cancel && (status_step || cancelled))
-      job->cancel = run_.deps->hard_cancel;
-    else
-      job->cancel = cancelled ? &never_ : run_.deps->cancel;
-    if (previous_) {
-      auto it = previous_->steps.find(s.step->id);
-      // A step is reused only when none of its needs ran again (make's rule).
-      bool needs_reused = true;
-      for (size_t n : plan_.step(i).needs)
-        if (!states_[n].reused) needs_reused = false;
-      if (it != previous_->steps.end() && needs_reused) job->previous = &it->second;
-    }
+    if (run_.deps->hard_cancel && (status_step || cancelled)) return run_.deps->hard_cancel;
+    return cancelled ? &never_ : run_.deps->cancel;
+  }
+
+  // --resume: what the earlier run recorded of `id` (a step or an
+  // instance), when step i may reuse it: only when none of its needs ran
+  // again (make's rule).
+  const JournalStep* previous_for(const std::string& id, size_t i) const {
+    if (!previous_) return nullptr;
+    for (size_t n : plan_.step(i).needs)
+      if (!states_[n].reused) return nullptr;
+    auto it = previous_->steps.find(id);
+    return it == previous_->steps.end() ? nullptr : &it->second;
+  }
+
+  void enqueue(std::shared_ptr<StepJob> job) {
+    ++busy_;
     {
       std::lock_guard<std::mutex> l(mu_);
       queue_.push_back(std::move(job));
@@ -264,6 +277,124 @@ class Scheduler {
     core::log::debug("step " + p.id + " ready: " + (needs.empty() ? "no needs" : "needs ended (" + needs + ")") +
                      (p.has_if ? ", if: " + p.if_text + " is true" : "") + "; " + std::to_string(plan_.running()) + " of " +
                      std::to_string(jobs_) + " running");
+  }
+
+  void start(size_t i) {
+    StepState& s = states_[i];
+    s.phase = StepState::Phase::kRunning;
+    if (core::log::enabled(core::log::Level::kDebug)) log_ready(i);
+    if (s.step->matrix) return start_matrix(s);
+    auto job = std::make_shared<StepJob>();
+    job->state = &s;
+    job->steps_context = steps_context(i);
+    job->inherited = inherited_exports(i);
+    job->cancel = cancel_for(s);
+    job->previous = previous_for(s.id, i);
+    enqueue(std::move(job));
+  }
+
+  // ---- matrix steps: instances under max-parallel and fail-fast ----
+
+  struct Group {
+    size_t step = 0;
+    size_t next = 0;                      // the next instance to start
+    size_t running = 0;
+    size_t done = 0;
+    Value steps_context;                  // shared by every instance
+    std::vector<Value> inherited;
+    core::CancelToken cancel;             // fail-fast, or the step's own token
+    std::unique_ptr<core::CancelRegistration> link;
+    std::string stop_reason;              // why instances not started yet will not start
+    Clock::TimePoint started;
+  };
+
+  void start_matrix(StepState& s) {
+    auto g = std::make_unique<Group>();
+    g->step = s.index;
+    g->started = run_.deps->clock->now();
+    g->steps_context = steps_context(s.index);
+    std::string error = detail::make_instances(run_, s, g->steps_context);
+    if (!error.empty()) {
+      s.phase = StepState::Phase::kDone;
+      s.outcome = Outcome::kFailure;
+      s.failure_class = core::FailureClass::kPermanent;
+      s.reason = run_.deps->masker->mask(error);
+      plan_.finish(s.index, s.outcome);
+      finished(s);
+      moved_ = true;
+      return;
+    }
+    g->inherited = inherited_exports(s.index);
+    Group* raw = g.get();
+    g->link = std::make_unique<core::CancelRegistration>(*cancel_for(s), [raw] { raw->cancel.cancel(); });
+    groups_.push_back(std::move(g));
+  }
+
+  // Starts what instances may start now; records those a cancel or
+  // fail-fast stopped; ends the matrix steps whose instances all ended.
+  void dispatch_instances() {
+    for (auto it = groups_.begin(); it != groups_.end();) {
+      Group& g = **it;
+      StepState& s = states_[g.step];
+      const auto& m = *s.step->matrix;
+      size_t limit = m.max_parallel ? static_cast<size_t>(*m.max_parallel) : s.instances.size();
+      while (g.next < s.instances.size()) {
+        StepState& inst = s.instances[g.next];
+        if (g.cancel.cancelled()) {
+          inst.phase = StepState::Phase::kDone;
+          inst.outcome = Outcome::kCancelled;
+          inst.reason = g.stop_reason.empty() ? "the run was cancelled before it started" : g.stop_reason;
+          ++g.next;
+          ++g.done;
+          instance_finished(inst);
+          continue;
+        }
+        if (busy_ >= jobs_ || g.running >= limit) break;
+        auto job = std::make_shared<StepJob>();
+        job->state = &inst;
+        job->steps_context = g.steps_context;
+        job->inherited = g.inherited;
+        job->cancel = &g.cancel;
+        job->previous = previous_for(inst.id, g.step);
+        inst.phase = StepState::Phase::kRunning;
+        ++g.next;
+        ++g.running;
+        enqueue(std::move(job));
+      }
+      if (g.done < s.instances.size()) {
+        ++it;
+        continue;
+      }
+      detail::aggregate_instances(s);
+      s.duration = since(*run_.deps->clock, g.started);
+      s.phase = StepState::Phase::kDone;
+      plan_.finish(g.step, s.outcome);
+      finished(s);
+      moved_ = true;
+      it = groups_.erase(it);
+    }
+  }
+
+  void instance_ended(StepState& inst) {
+    auto it = std::find_if(groups_.begin(), groups_.end(), [&](const auto& g) { return g->step == inst.index; });
+    Group& g = **it;
+    --g.running;
+    ++g.done;
+    instance_finished(inst);
+    // GitHub's fail-fast: a failed instance cancels the instances of its
+    // matrix not yet finished (a continue-on-error failure does not).
+    bool counts = inst.outcome == Outcome::kFailure && !inst.step->continue_on_error;
+    if (counts && inst.step->matrix->fail_fast && !g.cancel.cancelled()) {
+      g.stop_reason = "cancelled: '" + inst.id + "' failed (fail-fast)";
+      g.cancel.cancel();
+    }
+  }
+
+  // Journals and reports an instance that ended (on the scheduler's thread).
+  void instance_finished(StepState& s) {
+    journal_finished(s);
+    StepEnd end = detail::step_end(s, run_);
+    run_.notify([&](RunObserver& o) { o.step_finished(end); });
   }
 
   // The $GITHUB_ENV/$GITHUB_PATH exports of every step `i` needs, directly
@@ -288,23 +419,28 @@ class Scheduler {
         s.outcome == Outcome::kFailure && s.step->continue_on_error ? "success" : outcome_name(s.outcome);
     entries_[s.index] = Value(Value::Object{
         {"outputs", s.outputs}, {"outcome", outcome_name(s.outcome)}, {"conclusion", conclusion}});
-    Value outputs = run_.masked(s.outputs);
-    run_.journal->append(Value(Value::Object{{"event", "step_finished"},
-                                             {"step", s.step->id},
-                                             {"outcome", outcome_name(s.outcome)},
-                                             {"definition_hash", s.definition_hash},
-                                             {"outputs", outputs},
-                                             {"exports", s.exports.is_null() ? Value() : run_.masked(s.exports)},
-                                             {"attempts", static_cast<int>(s.attempts.size())},
-                                             {"reason", s.reason},
-                                             {"reused", s.reused},
-                                             {"continue_on_error", s.step->continue_on_error}}),
-                         Journal::Sync::kLater);
+    journal_finished(s);
     StepEnd end = detail::step_end(s, run_);
     if (core::log::enabled(core::log::Level::kDebug) && s.phase == Phase::kDone && !s.attempts.empty())
       core::log::debug("step " + s.step->id + " ended: " + outcome_name(s.outcome) + " after " +
                        std::to_string(s.attempts.size()) + " attempt(s) in " + std::to_string(s.duration.count()) + "ms");
     run_.notify([&](RunObserver& o) { o.step_finished(end); });
+  }
+
+  void journal_finished(const StepState& s) {
+    Value::Object event{{"event", "step_finished"},
+                        {"step", s.id},
+                        {"outcome", outcome_name(s.outcome)},
+                        {"definition_hash", s.definition_hash},
+                        {"outputs", run_.masked(s.outputs)},
+                        {"exports", s.exports.is_null() ? Value() : run_.masked(s.exports)},
+                        {"attempts", static_cast<int>(s.attempts.size())},
+                        {"reason", s.reason},
+                        {"reused", s.reused},
+                        {"continue_on_error", s.step->continue_on_error}};
+    if (!s.matrix.is_null()) event.emplace_back("matrix", run_.masked(s.matrix));
+    if (s.step->matrix && s.instance < 0) event.emplace_back("instances", static_cast<int>(s.instances.size()));
+    run_.journal->append(Value(std::move(event)), Journal::Sync::kLater);
   }
 
   RunShared& run_;
@@ -317,71 +453,19 @@ class Scheduler {
   size_t finished_count_ = 0;
   size_t exporters_ = 0;         // finished steps with $GITHUB_ENV/$GITHUB_PATH exports
   bool journal_failed_ = false;
+  size_t busy_ = 0;              // jobs given to the pool and not yet ended (steps and instances)
+  bool moved_ = false;           // a step ended without the pool this round (a matrix step)
+  bool has_matrix_ = false;
+  std::vector<std::unique_ptr<Group>> groups_;  // matrix steps running, in start order
   core::CancelToken never_;      // for always() steps after a cancel when there is no hard cancel
 
   std::mutex mu_;                // guards the three below
   std::condition_variable cv_work_, cv_done_;
   std::deque<std::shared_ptr<StepJob>> queue_;
-  std::deque<size_t> ended_;
+  std::deque<StepState*> ended_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };
-
-Value outputs_json(const std::vector<std::pair<std::string, std::string>>& outputs) {
-  Value::Object o;
-  for (const auto& [k, v] : outputs) o.emplace_back(k, v);
-  return Value(std::move(o));
-}
-
-// One step's entry in report.json.
-Value report_step(const RunShared& run, const StepState& s) {
-  Value::Array attempts;
-  for (const auto& a : s.attempts)
-    attempts.push_back(Value(Value::Object{{"attempt", a.attempt},
-                                           {"ok", a.ok},
-                                           {"class", a.ok ? Value() : Value(core::failure_class_name(a.failure_class))},
-                                           {"summary", a.summary},
-                                           {"duration_ms", static_cast<double>(a.duration.count())},
-                                           {"log", a.log_file}}));
-  Value::Array links;
-  for (const auto& [title, url] : s.links) links.push_back(Value(Value::Object{{"title", title}, {"url", url}}));
-  return Value(Value::Object{{"id", s.step->id},
-                             {"uses", s.step->uses},
-                             {"outcome", outcome_name(s.outcome)},
-                             {"continue_on_error", s.step->continue_on_error},
-                             {"reason", s.reason},
-                             {"reused", s.reused},
-                             {"duration_ms", static_cast<double>(s.duration.count())},
-                             {"attempts", Value(std::move(attempts))},
-                             {"outputs", run.masked(s.outputs)},
-                             {"links", Value(std::move(links))}});
-}
-
-// report.json's text (indented by 2), written one step at a time: the whole
-// report as one value was the peak of a large run's memory.
-std::string report_text(const RunShared& run, const std::vector<StepState>& states, const RunEnd& end) {
-  Value head(Value::Object{{"run_id", end.run_id},
-                           {"workflow", run.values.workflow},
-                           {"file", run.wf->file},
-                           {"ok", end.ok},
-                           {"cancelled", end.cancelled},
-                           {"exit_code", end.exit_code},
-                           {"duration_ms", static_cast<double>(end.duration.count())},
-                           {"inputs", run.masked(run.values.inputs)},
-                           {"outputs", outputs_json(end.outputs)},
-                           {"steps", Value(Value::Array{})}});
-  std::string out = core::to_json(head, 2);
-  if (states.empty()) return out;
-  // Replace the empty steps array ("[]\n}" at the end) with the steps.
-  out.resize(out.size() - std::string_view("[]\n}").size());
-  out += "[";
-  for (size_t i = 0; i < states.size(); ++i) {
-    out += i == 0 ? "\n    " : ",\n    ";
-    core::append_json(out, report_step(run, states[i]), 2, 2);
-  }
-  out += "\n  ]\n}";
-  return out;
-}
 
 }  // namespace
 
@@ -461,7 +545,7 @@ core::Expected<std::unique_ptr<Journal>, std::string> open_run(RunShared& run, c
 
 StepEnd step_end(const StepState& s, const RunShared& run) {
   StepEnd e;
-  e.step_id = s.step->id;
+  e.step_id = s.id.empty() ? s.step->id : s.id;
   if (s.step->name != s.step->id) e.step_name = s.step->name;
   e.outcome = s.outcome;
   e.continue_on_error = s.step->continue_on_error && s.outcome == Outcome::kFailure;
@@ -473,7 +557,11 @@ StepEnd step_end(const StepState& s, const RunShared& run) {
   e.reused = s.reused;
   e.step_summary = s.step_summary;
   if (!s.attempts.empty() && !s.attempts.back().ok) e.failure_class = s.attempts.back().failure_class;
+  if (s.failure_class && s.outcome == Outcome::kFailure) e.failure_class = s.failure_class;
   e.selected = s.selected;
+  e.matrix = run.masked(s.matrix);
+  e.instances.reserve(s.instances.size());
+  for (const auto& inst : s.instances) e.instances.push_back(step_end(inst, run));
   return e;
 }
 
@@ -534,7 +622,7 @@ core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, cons
   for (const auto& s : scheduler.states()) end.steps.push_back(detail::step_end(s, run));
   end.outputs = scheduler.workflow_outputs();
   auto written =
-      write_file_atomic(run.run_dir + "/report.json", report_text(run, scheduler.states(), end) + "\n");
+      write_file_atomic(run.run_dir + "/report.json", detail::report_text(run, scheduler.states(), end) + "\n");
   if (!written) {
     // The journal still holds every step's end: say so, and go on.
     std::fprintf(stderr, "wf: warning: %s (the journal has the run's record)\n", written.error().c_str());

@@ -1,5 +1,6 @@
 #include "runner/exec/history.h"
 
+#include <set>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -337,6 +338,19 @@ std::vector<size_t> runs_to_prune(const std::vector<RunRecord>& runs, std::optio
     }
     out.push_back(i);
   }
+  // A kept run keeps the runs it resumed, however far back: a resume of it
+  // reads their journals and gh-dispatch's dispatch records.
+  std::set<std::string> removed;
+  for (size_t i : out) removed.insert(runs[i].id);
+  std::set<std::string> needed;
+  for (const auto& r : runs) {
+    if (removed.count(r.id)) continue;
+    for (std::string id = r.run.resumed_from; !id.empty() && needed.insert(id).second;) {
+      auto it = std::find_if(runs.begin(), runs.end(), [&](const RunRecord& x) { return x.id == id; });
+      id = it == runs.end() ? "" : it->run.resumed_from;
+    }
+  }
+  out.erase(std::remove_if(out.begin(), out.end(), [&](size_t i) { return needed.count(runs[i].id) > 0; }), out.end());
   return out;
 }
 

@@ -118,7 +118,8 @@ std::optional<core::Millis> parse_age(std::string_view text);
 
 /// Which runs of `runs` (newest first) a prune removes: those beyond the
 /// `keep` newest, and older than `older_than` at `now_ms` (when both are
-/// given, a run must be both). Never a run in progress. Indexes into runs.
+/// given, a run must be both). Never a run in progress, nor a run that a
+/// kept run resumed (however far back). Indexes into runs.
 std::vector<size_t> runs_to_prune(const std::vector<RunRecord>& runs, std::optional<size_t> keep,
                                   std::optional<core::Millis> older_than, int64_t now_ms);
 

@@ -71,6 +71,11 @@ struct StepEnd {
   bool selected = true;          // false: left out by --only (skipped)
   std::optional<FailureClass> failure_class;  // of its last attempt, when that failed
   std::string step_summary;      // Markdown it wrote to $GITHUB_STEP_SUMMARY (masked)
+  /// A matrix step's instances ("deploy (a, us)"), in instance order, each
+  /// reported as it ended; empty for a step without a matrix (or one whose
+  /// matrix failed to expand).
+  std::vector<StepEnd> instances;
+  Value matrix;                  // an instance's `matrix` values; null otherwise
 };
 
 struct RunEnd {

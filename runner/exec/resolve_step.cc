@@ -51,15 +51,16 @@ std::string absolute_dir(const model::Workflow& wf, const std::optional<std::str
 core::Expected<ResolvedStep, std::string> resolve_step(const model::Workflow& wf, const model::Step& step,
                                                        const step_api::Registry& registry, const RunValues& values,
                                                        const Value& steps_context, int attempt,
-                                                       const std::map<std::string, std::string>& base_env) {
+                                                       const std::map<std::string, std::string>& base_env,
+                                                       const Value& matrix) {
   const core::StepSchema& schema = registry.find(step.uses)->schema();
   ResolvedStep p;
   expr::EvalContext ctx;
   ctx.hash_files_root = wf.dir;
-  ctx.named_values = step_named_values(values, steps_context, Value(Value::Object{}), attempt);
+  ctx.named_values = step_named_values(values, steps_context, Value(Value::Object{}), attempt, matrix);
   auto step_env = resolve_env(step.env, ctx);
   if (!step_env) return core::unexpected(step_env.error());
-  ctx.named_values = step_named_values(values, steps_context, *step_env, attempt);
+  ctx.named_values = step_named_values(values, steps_context, *step_env, attempt, matrix);
 
   std::map<std::string, std::string> script_env;
   for (const auto& [name, param] : step.with) {
@@ -102,6 +103,7 @@ core::Expected<ResolvedStep, std::string> resolve_step(const model::Workflow& wf
   std::string def = step.uses + "\n" + core::to_json(p.with) + "\n" + core::to_json(*step_env) + "\n" +
                     p.working_directory;
   for (const auto& [k, v] : script_env) def += "\n" + k + "=" + v;
+  if (!matrix.is_null()) def += "\nmatrix=" + core::to_json(matrix);
   p.hash = definition_hash(def);
   return p;
 }

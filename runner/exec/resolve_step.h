@@ -23,10 +23,13 @@ struct ResolvedStep {
 /// Resolves `with:` (script parameters as environment references, see
 /// script.h), `env:` and the working directory for one attempt. Errors name
 /// the place in the file ("deploy.yaml:12:9: with.timeout: invalid duration").
+/// `matrix` is an instance's `matrix` context (null for a plain step); it
+/// is part of the hash, so each instance resumes on its own.
 core::Expected<ResolvedStep, std::string> resolve_step(const model::Workflow& wf, const model::Step& step,
                                                        const step_api::Registry& registry, const RunValues& values,
                                                        const core::Value& steps_context, int attempt,
-                                                       const std::map<std::string, std::string>& base_env);
+                                                       const std::map<std::string, std::string>& base_env,
+                                                       const core::Value& matrix = core::Value());
 
 /// What a step type's StepContext is made of, apart from the resolved step.
 struct StepServices {

@@ -33,6 +33,18 @@ struct AttemptRecord {
 struct StepState {
   const model::Step* step = nullptr;
   size_t index = 0;
+  /// What the journal, logs and observers call it: the step's id, or for an
+  /// instance of a matrix step GitHub's "deploy (a, us)".
+  std::string id;
+  /// Names its files under .wf/runs/ID/ (logs, scratch): the id, or for an
+  /// instance "deploy@" and a hash of its values (matrix_run.h).
+  std::string file_key;
+  Value matrix;                         // an instance's `matrix` context; null otherwise
+  int instance = -1;                    // its index among the step's instances; -1: not an instance
+  /// A matrix step's instances, made when it starts (never resized after:
+  /// their jobs point into it).
+  std::vector<StepState> instances;
+  std::optional<FailureClass> failure_class;  // a failure before any attempt (a dynamic matrix's error)
   enum class Phase { kPending, kRunning, kDone } phase = Phase::kPending;
   bool selected = true;                 // --only
   Outcome outcome = Outcome::kSuccess;
@@ -102,6 +114,11 @@ core::Expected<std::unique_ptr<Journal>, std::string> open_run(RunShared& run, c
 /// What observers get when a step ends: its state, outputs masked. One
 /// builder for the scheduler and run_single_step.
 StepEnd step_end(const StepState& s, const RunShared& run);
+
+/// report.json's text (indented by 2), written one step at a time: the
+/// whole report as one value was the peak of a large run's memory
+/// (report_json.cc).
+std::string report_text(const RunShared& run, const std::vector<StepState>& states, const RunEnd& end);
 
 /// Runs every attempt of a step (retries, backoff, timeouts) and fills
 /// job.state's outcome, outputs, attempts. Called on the step's own thread.

@@ -5,9 +5,12 @@
 
 #include <filesystem>
 
+#include "runner/core/json.h"
 #include "runner/core/strings.h"
+#include "runner/exec/matrix_run.h"
 #include "runner/exec/run_state.h"
 #include "runner/graph/dag.h"
+#include "runner/model/matrix.h"
 
 namespace wf::exec {
 
@@ -79,7 +82,7 @@ Decision decide(const model::Workflow& wf, size_t index, const SingleStepOptions
 
 void journal_end(detail::RunShared& run, const detail::StepState& s) {
   run.journal->append(Value(Value::Object{{"event", "step_finished"},
-                                          {"step", s.step->id},
+                                          {"step", s.id},
                                           {"outcome", outcome_name(s.outcome)},
                                           {"definition_hash", s.definition_hash},
                                           {"outputs", run.masked(s.outputs)},
@@ -94,6 +97,10 @@ core::Expected<SingleStepEnd, std::string> run_single_step(const model::Workflow
                                                            const SingleStepOptions& opts, const ExecutorDeps& deps) {
   const model::Step* found = wf_in.step(opts.step_id);
   if (!found) return core::unexpected("no step '" + opts.step_id + "' in " + wf_in.file);
+  if (found->matrix && !opts.matrix.is_object())
+    return core::unexpected("step '" + opts.step_id + "' has a matrix: give the instance to run with --matrix '{\"key\": ...}'");
+  if (!found->matrix && !opts.matrix.is_null())
+    return core::unexpected("step '" + opts.step_id + "' has no matrix; --matrix applies to a step with one");
   // One attempt: the orchestrator around `wf step` owns retries.
   model::Workflow wf = wf_in;
   size_t index = static_cast<size_t>(found - wf_in.steps.data());
@@ -115,6 +122,13 @@ core::Expected<SingleStepEnd, std::string> run_single_step(const model::Workflow
   detail::StepState state;
   state.step = &wf.steps[index];
   state.index = index;
+  state.id = state.file_key = opts.step_id;
+  if (found->matrix) {
+    // Instances of one step may share the state directory (Argo pods).
+    state.matrix = opts.matrix;
+    state.id = model::instance_name(opts.step_id, opts.matrix);
+    state.file_key = detail::instance_file_key(opts.step_id, opts.matrix);
+  }
   Decision d = decide(wf, index, opts, run.values, deps.cancel->cancelled());
   if (d.run) {
     detail::StepJob job;

@@ -27,6 +27,9 @@ struct SingleStepOptions {
   /// By step id; a transitive need missing here counts as succeeded with no
   /// outputs.
   std::map<std::string, NeedResult> needs;
+  /// For a step with a `matrix:`, the one instance to run: its `matrix`
+  /// context (an object, as an Argo withItems/withParam item gives it).
+  Value matrix;
 };
 
 struct SingleStepEnd {

@@ -1,5 +1,7 @@
 #include "runner/exec/state.h"
 
+#include "runner/exec/history.h"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -355,48 +357,15 @@ std::optional<std::string> find_resumable_run(const std::string& state_dir, cons
   return std::nullopt;
 }
 
-namespace {
-
-// The run a run resumed ("" for none), from its journal's first line.
-std::string resumed_from(const fs::path& dir) {
-  std::ifstream in(dir / "journal.jsonl");
-  std::string line;
-  if (!std::getline(in, line)) return "";
-  auto v = core::parse_json(line);
-  if (!v || !v->is_object()) return "";
-  const Value* r = v->find("resumed_from");
-  return r && r->is_string() ? r->as_string() : "";
-}
-
-std::uintmax_t tree_size(const fs::path& dir) {
-  std::uintmax_t bytes = 0;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-    if (it->is_regular_file(ec)) bytes += it->file_size(ec);
-  return bytes;
-}
-
-}  // namespace
-
 Pruned prune_runs(const std::string& state_dir, const std::string& workflow_key, size_t keep) {
-  fs::path runs = fs::path(state_dir) / "runs";
-  std::vector<std::string> names;  // this workflow's runs, newest first
-  std::error_code ec;
-  for (fs::directory_iterator it(runs, ec), end; !ec && it != end; it.increment(ec))
-    if (it->is_directory(ec) && run_of(it->path(), workflow_key)) names.push_back(it->path().filename().string());
-  std::sort(names.rbegin(), names.rend());
-  std::set<std::string> kept;
-  for (size_t i = 0; i < names.size() && i < std::max<size_t>(keep, 1); ++i) {
-    // A kept run keeps the chain of runs it resumed.
-    for (std::string id = names[i]; !id.empty() && kept.insert(id).second;) id = resumed_from(runs / id);
-  }
+  std::vector<RunRecord> runs = list_runs(state_dir, workflow_key);  // newest first
+  std::vector<size_t> doomed = runs_to_prune(runs, std::max<size_t>(keep, 1), std::nullopt, 0);
   Pruned out;
-  for (auto it = names.rbegin(); it != names.rend(); ++it) {
-    if (kept.count(*it)) continue;
-    std::uintmax_t bytes = tree_size(runs / *it);
-    if (!core::remove_tree((runs / *it).string())) continue;
-    out.removed.push_back(*it);
-    out.bytes += bytes;
+  for (auto it = doomed.rbegin(); it != doomed.rend(); ++it) {  // oldest first
+    auto bytes = remove_run(runs[*it]);
+    if (!bytes) continue;
+    out.removed.push_back(runs[*it].id);
+    out.bytes += *bytes;
   }
   return out;
 }

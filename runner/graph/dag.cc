@@ -145,12 +145,18 @@ std::string quoted(const std::string& s) {
 
 }  // namespace
 
+std::string fan_out_label(const model::Step& step) {
+  if (!step.matrix) return step.id;
+  if (step.matrix->dynamic) return step.id + " \u00d7 matrix";
+  return step.id + " \u00d7" + std::to_string(step.matrix->instances.size());
+}
+
 std::string to_dot(const model::Workflow& wf) {
   std::string out = "digraph " + quoted(wf.name.empty() ? "workflow" : wf.name) + " {\n";
   out += "  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n";
   for (const auto& s : wf.steps) {
     std::string name = s.name.empty() || s.name == s.id ? "" : s.name + "\n";
-    out += "  " + quoted(s.id) + " [label=" + quoted(s.id + "\n" + name + s.uses);
+    out += "  " + quoted(s.id) + " [label=" + quoted(fan_out_label(s) + "\n" + name + s.uses);
     if (s.if_) out += ", style=\"rounded,dashed\"";
     out += "];\n";
   }
@@ -166,7 +172,7 @@ std::string to_mermaid(const model::Workflow& wf) {
   std::string out = "flowchart TD\n";
   for (const auto& s : wf.steps) {
     std::string name = s.name.empty() || s.name == s.id ? "" : s.name + "<br/>";
-    std::string label = s.id + "<br/>" + name + s.uses;
+    std::string label = fan_out_label(s) + "<br/>" + name + s.uses;
     for (size_t at = label.find('"'); at != std::string::npos; at = label.find('"', at)) label.replace(at, 1, "#quot;");
     out += "  " + node[s.id] + (s.if_ ? "{{\"" : "[\"") + label + (s.if_ ? "\"}}" : "\"]") + "\n";
   }

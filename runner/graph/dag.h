@@ -30,6 +30,10 @@ std::set<size_t> transitive_needs(const std::vector<std::vector<size_t>>& needs,
 /// chain of needs is k long; within a wave, file order. Requires no cycle.
 std::vector<std::vector<std::string>> waves(const model::Workflow& wf);
 
+/// How a picture names a step: its id, with "×4" for a static matrix of
+/// four instances, or "× matrix" for one known only at run time.
+std::string fan_out_label(const model::Step& step);
+
 /// Graphviz DOT of the DAG (edges from need to dependent; conditional steps
 /// dashed, labelled by their step type).
 std::string to_dot(const model::Workflow& wf);

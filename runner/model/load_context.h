@@ -23,6 +23,10 @@ struct ExprScope {
   const std::vector<std::string>* named_values = nullptr;
   std::vector<Need>* step_refs = nullptr;
   bool* reads_all_steps = nullptr;   // set when an expression reads `steps` as a whole
+  /// What `matrix.X` may name here; null: no `matrix` context (why: `no_matrix`).
+  const std::vector<std::string>* matrix_keys = nullptr;
+  bool matrix_any_key = false;       // a dynamic matrix: its keys are known at run time
+  const char* no_matrix = "the step has no 'matrix:'";
 };
 
 /// "nothing", "null", "a mapping", "a list", "'text'", "the quoted string 'text'", "a text block".
@@ -90,6 +94,7 @@ class LoadContext {
   void check_param_type(const YamlNode& n, const core::ParamSpec& spec, const std::string& what);
   std::optional<expr::Template> template_of(const YamlNode& n, const ExprScope& scope);
   void check_references(const YamlNode& n, const std::vector<expr::Reference>& refs, const ExprScope& scope);
+  void check_matrix_reference(const YamlNode& n, const expr::Reference& ref, const ExprScope& scope);
 
   const YamlSource& source_;
   const LoadOptions& options_;

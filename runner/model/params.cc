@@ -66,6 +66,10 @@ void LoadContext::check_references(const YamlNode& n, const std::vector<expr::Re
                                    const ExprScope& scope) {
   for (const auto& ref : refs) {
     if (!ref.path.empty() && core::iequals(ref.path[0], "git")) reads_git = true;
+    if (!ref.path.empty() && core::iequals(ref.path[0], "matrix")) {
+      check_matrix_reference(n, ref, scope);
+      continue;
+    }
     if (ref.path.size() < 2) {
       if (!ref.path.empty() && core::iequals(ref.path[0], "steps") && scope.reads_all_steps)
         *scope.reads_all_steps = true;
@@ -86,6 +90,15 @@ void LoadContext::check_references(const YamlNode& n, const std::vector<expr::Re
         scope.step_refs->push_back(Need{*id, source_.loc_at(n, ref.column > 0 ? ref.column - 1 : 0)});
     }
   }
+}
+
+void LoadContext::check_matrix_reference(const YamlNode& n, const expr::Reference& ref, const ExprScope& scope) {
+  size_t at = ref.column > 0 ? static_cast<size_t>(ref.column - 1) : 0;
+  if (!scope.matrix_keys) return error(source_.loc_at(n, at), std::string("'matrix' is not available here: ") + scope.no_matrix);
+  if (ref.path.size() < 2 || scope.matrix_any_key || find_name(*scope.matrix_keys, ref.path[1])) return;
+  error(source_.loc_at(n, name_offset(n.text, ref)),
+        core::with_suggestion("the matrix has no key '" + ref.path[1] + "' (it has: " + core::join(*scope.matrix_keys, ", ") + ")",
+                              ref.path[1], *scope.matrix_keys));
 }
 
 Value LoadContext::value_of(const YamlNode& n, bool as_strings, const std::string& path, Param& p,

@@ -7,6 +7,7 @@
 #include "runner/core/strings.h"
 #include "runner/model/command_line.h"
 #include "runner/model/load_context.h"
+#include "runner/model/matrix.h"
 
 namespace wf::model::detail {
 
@@ -27,7 +28,10 @@ const std::vector<std::string> kStepKeys = {"uses",
                                             "continue-on-error",
                                             "working-directory",
                                             "shell",
-                                            "name"};
+                                            "name",
+                                            "matrix",
+                                            "max-parallel",
+                                            "fail-fast"};
 
 std::vector<std::string> param_names(const core::StepSchema& schema) {
   std::vector<std::string> names;
@@ -60,11 +64,16 @@ class StepLoader {
     if (const YamlNode* n = body_.find("name")) {
       if (auto s = cx_.string_of(*n, "'name' of " + owner_)) step_.name = *s;
     }
+    load_matrix();
     const core::StepSchema* schema = load_kind();
     load_with(schema);
     if (const YamlNode* n = body_.find("needs")) load_needs(*n);
     if (const YamlNode* n = body_.find("if")) {
-      step_.if_ = cx_.condition_of(*n, "'if' of " + owner_, scope_);
+      ExprScope if_scope = scope_;  // decided once for every instance of a matrix
+      if_scope.matrix_keys = nullptr;
+      if_scope.no_matrix = step_.matrix ? "'if' is decided once for the whole matrix step, before its instances exist"
+                                        : "the step has no 'matrix:'";
+      step_.if_ = cx_.condition_of(*n, "'if' of " + owner_, if_scope);
       step_.if_loc = cx_.source().loc_at(*n, 0);  // where the condition's text starts
     }
     if (const YamlNode* n = body_.find("env")) step_.env = cx_.env_of(*n, "'env' of " + owner_, scope_);
@@ -222,6 +231,107 @@ class StepLoader {
           cx_.warning(at, message + "; an earlier step may create it, checked again when the step starts");
       }
     }
+  }
+
+  // `matrix:` with `max-parallel:` and `fail-fast:` beside it. Loaded
+  // first: the step's other expressions may read `matrix.X` of its keys.
+  void load_matrix() {
+    const auto* m = body_.member("matrix");
+    for (const char* key : {"max-parallel", "fail-fast"})
+      if (const auto* k = body_.member(key); k && !m)
+        cx_.error(k->first, std::string("'") + key + "' only applies to a step with a 'matrix:'");
+    if (!m) return;
+    Matrix matrix;
+    matrix.loc = cx_.loc(m->first);
+    ExprScope scope = scope_;
+    scope.no_matrix = "a matrix cannot read its own values";
+    const YamlNode& n = m->second;
+    const std::string what = "'matrix' of " + owner_;
+    if (n.is_scalar() && has_expression(n.text)) {
+      matrix.value = cx_.param_of(n, nullptr, what, scope);
+      auto t = matrix.value.templates.find("");
+      if (t != matrix.value.templates.end() && !t->second.is_single_expression())
+        cx_.error(n, what + " has text outside its ${{ }}; write one expression giving a list of objects");
+      matrix.expression = matrix.dynamic = matrix.any_key = true;
+    } else if (n.is_mapping()) {
+      matrix.value = cx_.param_of(n, nullptr, what, scope);
+      matrix.dynamic = std::any_of(matrix.value.templates.begin(), matrix.value.templates.end(),
+                                   [](const auto& t) { return t.second.has_expressions(); });
+      matrix_keys(n, matrix);
+      if (!matrix.dynamic) expand_static(n, matrix);
+    } else {
+      cx_.type_error(n, what, "a mapping of lists, or one ${{ }} giving a list of objects");
+    }
+    if (const YamlNode* v = body_.find("max-parallel")) {
+      auto c = v->as_count();
+      if (!c || *c < 1)
+        cx_.type_error(*v, "'max-parallel' of " + owner_, "a whole number of at least 1");
+      else
+        matrix.max_parallel = *c;
+    }
+    if (const YamlNode* v = body_.find("fail-fast"))
+      matrix.fail_fast = cx_.bool_of(*v, "'fail-fast' of " + owner_).value_or(true);
+    step_.matrix = std::move(matrix);
+    scope_.matrix_keys = &step_.matrix->keys;
+    scope_.matrix_any_key = step_.matrix->any_key;
+  }
+
+  // The keys of a map-form matrix (its lists, and what `include` adds), and
+  // the shape of what is known before the run.
+  void matrix_keys(const YamlNode& n, Matrix& matrix) {
+    auto add = [&](const std::string& k) {
+      if (std::find(matrix.keys.begin(), matrix.keys.end(), k) == matrix.keys.end()) matrix.keys.push_back(k);
+    };
+    for (const auto& [k, v] : n.members) {
+      const bool expr = v.is_scalar() && has_expression(v.text);
+      if (k.text != "include" && k.text != "exclude") {
+        add(k.text);
+        if (!expr && v.is_sequence() && v.items.empty())
+          cx_.error(v, "matrix key '" + k.text + "' of " + owner_ + " must be a non-empty list, got an empty list");
+        else if (!expr && !v.is_sequence())
+          cx_.type_error(v, "matrix key '" + k.text + "' of " + owner_, "a non-empty list");
+        continue;
+      }
+      if (expr) {
+        if (k.text == "include") matrix.any_key = true;
+        continue;
+      }
+      if (!v.is_sequence()) {
+        cx_.type_error(v, "'" + k.text + "' in the matrix of " + owner_, "a list of mappings");
+        continue;
+      }
+      for (const auto& item : v.items) {
+        if (!item.is_mapping() || item.members.empty()) {
+          cx_.type_error(item, "each item of '" + k.text + "' in the matrix of " + owner_, "a non-empty mapping");
+          continue;
+        }
+        if (k.text == "include")
+          for (const auto& [ik, iv] : item.members) add(ik.text);
+      }
+    }
+  }
+
+  // A matrix without expressions, expanded now: its errors are the file's.
+  void expand_static(const YamlNode& n, Matrix& matrix) {
+    auto r = expand_matrix(matrix.value.value);
+    if (!r) {
+      const YamlNode* at = &n;
+      for (const auto& part : r.error().path) {
+        const YamlNode* next = at->is_mapping() ? at->find(part)
+                               : at->is_sequence() && std::stoul(part) < at->items.size() ? &at->items[std::stoul(part)]
+                                                                                          : nullptr;
+        if (!next) break;
+        at = next;
+      }
+      // Shape errors were reported by matrix_keys() already.
+      bool shape = r.error().message.find("must be") != std::string::npos;
+      if (!shape) cx_.error(*at, "matrix of " + owner_ + ": " + r.error().message);
+      return;
+    }
+    auto names = instance_names(step_.id, *r);
+    if (!names) return cx_.error(n, "matrix of " + owner_ + ": " + names.error());
+    matrix.instances = std::move(*r);
+    matrix.names = std::move(*names);
   }
 
   bool is_run_script() const { return body_.find("run") && !body_.find("uses"); }

@@ -37,7 +37,7 @@ const SecretDecl* Workflow::secret(std::string_view name) const {
 }
 
 const std::vector<std::string>& step_named_values() {
-  static const std::vector<std::string> kNames = {"inputs", "env", "secrets", "steps", "git", "wf"};
+  static const std::vector<std::string> kNames = {"inputs", "env", "secrets", "steps", "git", "wf", "matrix"};
   return kNames;
 }
 

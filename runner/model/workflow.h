@@ -76,6 +76,21 @@ struct Need {
   SourceLoc loc;
 };
 
+/// `matrix:` on a step: it runs once per combination (GitHub's
+/// strategy.matrix; Argo's withItems, or withParam for an expression).
+struct Matrix {
+  Param value;                            // the mapping, or one `${{ }}`
+  SourceLoc loc;
+  bool expression = false;                // one `${{ }}` giving a list of objects
+  bool dynamic = false;                   // holds expressions: expanded when the step starts
+  std::vector<Value> instances;           // static: the combinations (objects), in order
+  std::vector<std::string> names;         // static: "ID (a, us)" of each instance
+  std::vector<std::string> keys;          // what `matrix.X` may name
+  bool any_key = false;                   // keys known only at run time
+  std::optional<int> max_parallel;        // instances running at once; unset: no limit but -j
+  bool fail_fast = true;                  // a failed instance cancels its unfinished siblings
+};
+
 struct Step {
   std::string id;
   SourceLoc loc;                          // of the step's key
@@ -94,6 +109,7 @@ struct Step {
   std::optional<std::string> working_directory;
   std::optional<std::string> shell;
   std::string name;                       // display name (defaults to id)
+  std::optional<Matrix> matrix;           // fan-out; none: the step runs once
   /// Every `steps.X` an expression of this step reads (with, env, if,
   /// run), with where; graph::check() requires X among the transitive needs.
   std::vector<Need> step_refs;
@@ -133,7 +149,7 @@ struct Workflow {
 };
 
 /// Named values an expression may use in each place, for expr::ParseOptions.
-const std::vector<std::string>& step_named_values();      // inputs env secrets steps git wf
+const std::vector<std::string>& step_named_values();      // inputs env secrets steps git wf matrix
 const std::vector<std::string>& workflow_named_values();  // for top-level env / outputs
 
 }  // namespace wf::model

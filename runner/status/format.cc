@@ -99,6 +99,7 @@ std::string step_finished_text(const exec::StepEnd& end, const std::optional<Las
       text += " in " + format_elapsed(end.duration);
       if (end.attempts > 1) text += " (" + std::to_string(end.attempts) + " attempts)";
       if (end.reused) text += " (reused from an earlier run)";
+      if (!end.instances.empty()) text += " (" + std::to_string(end.instances.size()) + " instances)";
       break;
     case exec::Outcome::kFailure: {
       std::vector<std::string> notes;
@@ -139,6 +140,9 @@ std::string summary_table(const std::vector<exec::StepEnd>& steps) {
     bool ran = s.attempts > 0 || s.duration.count() > 0;
     rows.push_back({s.step_id, one_line(s.step_name), exec::outcome_name(s.outcome), std::to_string(s.attempts),
                     ran ? format_elapsed(s.duration) : "-", table_note(s)});
+    for (const auto& i : s.instances)  // a matrix step's instances, under it
+      rows.push_back({"↳ " + one_line(i.step_id), "", exec::outcome_name(i.outcome), std::to_string(i.attempts),
+                      i.attempts > 0 || i.duration.count() > 0 ? format_elapsed(i.duration) : "-", table_note(i)});
   }
   size_t w[5] = {0, 0, 0, 0, 0};
   for (const auto& r : rows) {

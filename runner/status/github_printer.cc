@@ -106,16 +106,19 @@ std::string_view outcome_emoji(const exec::StepEnd& s) {
   return "";
 }
 
-std::string summary_row(const exec::StepEnd& s) {
+// One row of the summary table; an instance of a matrix step is a row
+// under its step's, marked "↳".
+std::string summary_row(const exec::StepEnd& s, bool instance = false) {
   std::vector<std::string> details;
+  if (!s.instances.empty()) details.push_back("matrix of " + std::to_string(s.instances.size()) + " instances");
   if (s.reused) details.push_back("reused from an earlier run");
   if (s.continue_on_error) details.push_back("continue-on-error");
   if (s.failure_class && s.outcome != exec::Outcome::kSuccess)
     details.push_back("class " + std::string(core::failure_class_name(*s.failure_class)));
   if (!s.reason.empty()) details.push_back(md_text(cut(s.reason, 2000)));
   for (const auto& [title, url] : s.links) details.push_back(md_link(title, cut(url, 2000)));
-  std::string step = md_text(s.step_id);
-  if (!s.step_name.empty()) step += " (" + md_text(cut(s.step_name, 200)) + ")";
+  std::string step = (instance ? "↳ " : "") + md_text(s.step_id);
+  if (!s.step_name.empty() && !instance) step += " (" + md_text(cut(s.step_name, 200)) + ")";
   std::string row = "| " + std::string(outcome_emoji(s)) + " | " + step + " | " +
                     exec::outcome_name(s.outcome) + " | " + std::to_string(s.attempts) + " | " +
                     (s.attempts > 0 || s.duration.count() > 0 ? format_elapsed(s.duration) : "–") +
@@ -396,7 +399,13 @@ void GitHubPrinter::flush_all() {
 std::string GitHubPrinter::summary_tail(const exec::RunEnd& end, size_t budget) const {
   std::string out;
   size_t left_out = 0;
+  std::vector<const exec::StepEnd*> all;  // each matrix step's instances after it
   for (const auto& step : end.steps) {
+    all.push_back(&step);
+    for (const auto& inst : step.instances) all.push_back(&inst);
+  }
+  for (const exec::StepEnd* s : all) {
+    const exec::StepEnd& step = *s;
     if (step.step_summary.empty()) continue;
     std::string part = "#### " + std::string(outcome_emoji(step)) + " " + md_text(step.step_id) +
                        (step.step_name.empty() ? "" : " (" + md_text(cut(step.step_name, 200)) + ")") + "\n\n" +
@@ -450,6 +459,7 @@ void GitHubPrinter::write_summary(const exec::RunEnd& end) {
   size_t shown = 0;
   for (const auto& step : end.steps) {
     std::string row = summary_row(step);
+    for (const auto& inst : step.instances) row += summary_row(inst, true);  // grouped under their step
     if (md.size() + row.size() > budget) break;
     md += row;
     ++shown;

@@ -49,7 +49,7 @@ class StepLog {
 /// the duration of StepType::run(). Not shared between attempts.
 struct StepContext {
   std::string workflow_file;
-  std::string step_id;
+  std::string step_id;                          // for an instance of a matrix step: "deploy (a, us)"
   int attempt = 1;                              // 1-based
   Value with;                                   // resolved parameters, defaults applied (an object)
   std::map<std::string, std::string> env;       // the complete environment for tools

@@ -270,11 +270,35 @@ TEST_CASE("argo emulator: Argo's DAG validation refuses continueOn and dependenc
 
 TEST_CASE("argo emulator: what it cannot run is refused by name", "[argo]") {
   FakeRunner runner;
-  auto items = emulate(manifest(dag_workflow("      - {name: a, template: step, withItems: [1, 2]}\n")), runner);
+  auto items = emulate(manifest(dag_workflow("      - {name: a, template: step, withSequence: {count: '2'}}\n")), runner);
   REQUIRE_FALSE(items.ok());
-  CHECK(items.error() == "task a: not emulated: withItems");
+  CHECK(items.error() == "task a: not emulated: withSequence");
   auto unknown = emulate(manifest(dag_workflow("      - {name: a, template: step, depends: 'b && a'}\n")), runner);
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.error() == "task a depends on unknown task b");
   CHECK_FALSE(parse_manifest("kind: ConfigMap\nmetadata: {name: x}\n").ok());
+}
+
+TEST_CASE("argo emulator: withItems and withParam fan a task out, and outputs aggregate into JSON lists", "[argo]") {
+  auto wf = manifest(dag_workflow(
+      "      - {name: a, template: step, withItems: [{c: x, n: 1}, {c: y, n: 2}],"
+      " arguments: {parameters: [{name: x, value: '{{item.c}}/{{item}}'}]}}\n"
+      "      - {name: b, template: step, depends: a, withParam: '{{tasks.a.outputs.parameters.o}}',"
+      " arguments: {parameters: [{name: x, value: '{{item}}'}]}}\n"));
+  FakeRunner runner;
+  for (const char* t : {"a-0", "a-1"})
+    runner.tasks[t] = [](const TaskRun& r) {
+      return FakeRunner::ok({{"/tmp/o", r.container.args[0].substr(5, 1)}});
+    };
+  auto r = run_workflow(wf, runner);
+  CHECK(phase_name(r.phase) == std::string("Succeeded"));
+  REQUIRE(runner.last_run_of("a-1"));
+  CHECK(runner.last_run_of("a-1")->container.args == std::vector<std::string>{R"(echo y/{"c":"y","n":2})"});
+  CHECK(r.tasks.at("a").outputs.at("o") == R"(["x","y"])");
+  REQUIRE(runner.last_run_of("b-1"));
+  CHECK(runner.last_run_of("b-1")->container.args == std::vector<std::string>{"echo y"});
+  runner.tasks["b-0"] = [](const TaskRun&) { return FakeRunner::fail(1); };
+  auto failed = run_workflow(wf, runner);
+  CHECK(phase_of(failed, "b") == "Failed");
+  CHECK(failed.tasks.at("b").message == "child 'b-0' failed");
 }

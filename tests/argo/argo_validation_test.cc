@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <regex>
 
 #include "tests/argo/fake_runner.h"
 #include "tests/support/command.h"
@@ -37,6 +38,15 @@ TEST_CASE("argo validation: every export passes Argo's DAG validation and runs w
     if (!wf) FAIL("not a manifest the emulator reads: " << wf.error());
     for (const auto& t : *wf->find_template("main")->dag) CHECK_FALSE(t.continue_on_present);
     FakeRunner runner;
+    // A withParam (a matrix read from a step's output) needs a list from the
+    // task that outputs it: that task gives one item.
+    static const std::regex kParam(R"(\{\{tasks\.([-a-z0-9]+)\.outputs\.parameters\.([-A-Za-z0-9_]+)\}\})");
+    for (const auto& t : *wf->find_template("main")->dag) {
+      std::smatch m;
+      if (!std::regex_search(t.with_param, m, kParam)) continue;
+      std::string path = "/tmp/wf-outputs/" + m[2].str();
+      runner.tasks[m[1].str()] = [path](const TaskRun&) { return FakeRunner::ok({{path, R"([{"cluster":"x"}])"}}); };
+    }
     EmulatorOptions options;
     for (const auto& a : wf->arguments)
       if (!a.value) options.parameters[a.name] = "x";  // a required input: -p at submit

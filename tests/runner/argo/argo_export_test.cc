@@ -267,3 +267,43 @@ TEST_CASE("argo: continue-on-error: no continueOn, --retries when retried, PHASE
   CHECK_THAT(cargs, Contains(R"("{{tasks.a.status}}/{{tasks.a.outputs.parameters.wf-outcome}}")"));
   CHECK_THAT(cargs, Contains(R"("{{tasks.b.status}}")"));
 }
+
+TEST_CASE("argo: a static matrix is withItems, a matrix from an output is withParam", "[argo][matrix]") {
+  auto wf = load_ok(R"yaml(steps:
+  discover:
+    run: echo 'list=[{"c":"x"}]' >> "$WF_OUTPUT"
+  deploy:
+    matrix: { cluster: [a, b], include: [{ cluster: a, canary: true }] }
+    max-parallel: 1
+    run: echo "${{ matrix.cluster }}"
+  smoke:
+    needs: [discover, deploy]
+    matrix: ${{ fromJSON(steps.discover.outputs.list) }}
+    fail-fast: false
+    run: echo "${{ matrix.c }} ${{ steps.deploy.outputs.url }}"
+  other:
+    needs: [discover]
+    matrix: ${{ fromJSON(format('[{0}]', steps.discover.outputs.list)) }}
+    fail-fast: false
+    run: echo
+)yaml");
+  auto ex = argo::export_workflow(wf, {});
+  const auto& templates = get(get(ex.workflow, "spec"), "templates");
+  const auto& tasks = get(get(named(templates, "main"), "dag"), "tasks");
+  const auto& deploy = named(tasks, "deploy");
+  CHECK(core::to_json(get(deploy, "withItems")) == R"([{"cluster":"a","canary":true},{"cluster":"b"}])");
+  CHECK(core::to_json(get(deploy, "arguments")) == R"({"parameters":[{"name":"wf-matrix","value":"{{item}}"}]})");
+  std::string args = core::to_json(get(get(named(templates, "deploy"), "container"), "args"));
+  CHECK_THAT(args, Contains(R"("--matrix","{{inputs.parameters.wf-matrix}}")"));
+  const auto& smoke = named(tasks, "smoke");
+  CHECK(get(smoke, "withParam").as_string() == "{{tasks.discover.outputs.parameters.list}}");
+  // The list reaches Argo: discover exports it.
+  const auto& outputs = get(get(named(templates, "discover"), "outputs"), "parameters");
+  CHECK(get(get(named(outputs, "list"), "valueFrom"), "path").as_string() == "/tmp/wf-outputs/list");
+  std::string all;
+  for (const auto& n : ex.notes) all += n + "\n";
+  CHECK_THAT(all, Contains("deploy: max-parallel is not exported"));
+  CHECK_THAT(all, Contains("deploy: fail-fast is not exported"));
+  CHECK_THAT(all, Contains("other: matrix is not exported"));
+  for (const auto& [k, v] : named(tasks, "other").as_object()) CHECK(k != "withParam");
+}

@@ -67,3 +67,18 @@ TEST_CASE("graph: transitive needs", "[graph]") {
   CHECK(graph::transitive_needs(wf, 2) == std::set<size_t>{0, 1});
   CHECK(graph::transitive_needs(wf, 0).empty());
 }
+
+TEST_CASE("graph: a matrix step is drawn with its number of instances", "[graph][matrix]") {
+  auto wf = make({{"deploy", {}}, {"smoke", {"deploy"}}, {"plain", {"smoke"}}});
+  wf.steps[0].matrix.emplace();
+  wf.steps[0].matrix->instances = {core::Value(core::Value::Object{{"c", "a"}}),
+                                   core::Value(core::Value::Object{{"c", "b"}})};
+  wf.steps[1].matrix.emplace();
+  wf.steps[1].matrix->dynamic = true;
+  CHECK(graph::fan_out_label(wf.steps[0]) == "deploy \u00d72");
+  CHECK(graph::fan_out_label(wf.steps[1]) == "smoke \u00d7 matrix");
+  CHECK(graph::fan_out_label(wf.steps[2]) == "plain");
+  std::string dot = graph::to_dot(wf);
+  CHECK(dot.find("label=\"deploy \u00d72\\nrun\"") != std::string::npos);
+  CHECK(graph::to_mermaid(wf).find("smoke \u00d7 matrix<br/>run") != std::string::npos);
+}

@@ -44,10 +44,10 @@ TEST_CASE("expressions: a bad token is reported where it is in a plain scalar", 
 }
 
 TEST_CASE("expressions: a bad token is reported where it is in a quoted scalar", "[model]") {
-  CHECK(errors_of("steps:\n  a:\n    run: \"echo ${{ matrix.x }}\"\n") ==
-        Errors{"3:20: invalid expression: Unrecognized named-value: 'matrix'"});
-  CHECK(errors_of("steps:\n  a:\n    run: 'it''s ${{ matrix.x }}'\n") ==
-        Errors{"3:21: invalid expression: Unrecognized named-value: 'matrix'"});
+  CHECK(errors_of("steps:\n  a:\n    run: \"echo ${{ runner.x }}\"\n") ==
+        Errors{"3:20: invalid expression: Unrecognized named-value: 'runner'"});
+  CHECK(errors_of("steps:\n  a:\n    run: 'it''s ${{ runner.x }}'\n") ==
+        Errors{"3:21: invalid expression: Unrecognized named-value: 'runner'"});
 }
 
 TEST_CASE("expressions: a bad token is reported where it is in a literal block", "[model]") {
@@ -65,8 +65,8 @@ TEST_CASE("expressions: a bad token in a folded block is found on its line", "[m
   a:
     run: >
       echo one
-      two ${{ matrix.y }}
-)Y") == Errors{"5:15: invalid expression: Unrecognized named-value: 'matrix'"});
+      two ${{ runner.y }}
+)Y") == Errors{"5:15: invalid expression: Unrecognized named-value: 'runner'"});
 }
 
 TEST_CASE("expressions: an unclosed ${{ is an error", "[model]") {

@@ -47,6 +47,6 @@ TEST_CASE("workflow: steps, inputs, secrets and params are found by name", "[mod
 }
 
 TEST_CASE("named values: steps may read steps and env, the top-level env may not", "[model]") {
-  CHECK(step_named_values() == std::vector<std::string>{"inputs", "env", "secrets", "steps", "git", "wf"});
+  CHECK(step_named_values() == std::vector<std::string>{"inputs", "env", "secrets", "steps", "git", "wf", "matrix"});
   CHECK(workflow_named_values() == std::vector<std::string>{"inputs", "secrets", "git", "wf"});
 }

@@ -241,6 +241,27 @@ TEST_CASE("github: the job summary is appended, with links, emoji and every step
   CHECK(fs::file_size(summary.path) == md.size());
 }
 
+TEST_CASE("github: the job summary lists a matrix step's instances under it", "[status][matrix]") {
+  test::Capture out;
+  TempPath summary;
+  GitHubPrinter printer(out.file, {.step_summary_path = summary.path});
+  printer.run_started(test::run_start(2));
+  auto deploy = test::step_end("deploy", Outcome::kFailure, 0, core::Millis(2000));
+  deploy.reason = "1 of 2 instances succeeded";
+  deploy.instances = {test::step_end("deploy (a, us)", Outcome::kSuccess, 1, core::Millis(1000)),
+                      test::step_end("deploy (b, us)", Outcome::kFailure, 2, core::Millis(1500))};
+  deploy.instances[1].step_summary = "b's own summary\n";
+  auto after = test::step_end("after", Outcome::kSkipped, 0, core::Millis(0));
+  printer.run_finished(test::run_end({deploy, after}, false));
+  std::string md = summary.read();
+  INFO(md);
+  CHECK(contains(md, "| ❌ | deploy | failure | 0 | 2.0s | matrix of 2 instances · 1 of 2 instances succeeded |\n"
+                     "| ✅ | ↳ deploy (a, us) | success | 1 | 1.0s |  |\n"
+                     "| ❌ | ↳ deploy (b, us) | failure | 2 | 1.5s |"));
+  CHECK(contains(md, "| ⏭️ | after | skipped |"));
+  CHECK(contains(md, "deploy (b, us)\n\nb's own summary\n"));
+}
+
 TEST_CASE("github: the job summary stays under 1 MiB", "[status]") {
   test::Capture out;
   TempPath summary;
