@@ -281,7 +281,7 @@ TEST_CASE("fixture step: a 5xx storm on the dispatch fails each attempt at once,
   CHECK(gh.dispatches() == 0);
 }
 
-TEST_CASE("fixture step: a 5xx storm while watching ends the attempt in bounded time; the next follows the same run",
+TEST_CASE("fixture step: a 5xx storm while watching ends the attempt in bounded time and the next follows the same run",
           "[gh-dispatch][fixture][faults]") {
   GitHubApiServer gh;
   gh.set_run_script(RunScript{1, 1, "success", milliseconds(0)});
