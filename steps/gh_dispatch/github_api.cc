@@ -1,5 +1,7 @@
 #include "steps/gh_dispatch/github_api.h"
 
+#include <cmath>
+
 #include "runner/core/duration.h"
 #include "runner/core/json.h"
 
@@ -16,10 +18,15 @@ std::string string_field(const Value& v, const char* name) {
   return f && f->is_string() ? f->as_string() : std::string();
 }
 
+// A GitHub id: a whole number from 1 to 2^53 (JSON numbers are doubles here;
+// GitHub's ids stay far below). Anything else is no id, never a cast out of
+// long long's range (fuzz_github_response found 1.2e45).
 std::optional<long long> id_field(const Value& v, const char* name) {
   const Value* f = v.find(name);
-  if (!f || !f->is_number() || f->as_number() < 1) return std::nullopt;
-  return static_cast<long long>(f->as_number());
+  if (!f || !f->is_number()) return std::nullopt;
+  const double d = f->as_number();
+  if (!(d >= 1 && d <= 9007199254740992.0) || d != std::floor(d)) return std::nullopt;
+  return static_cast<long long>(d);
 }
 
 ApiError malformed(const std::string& what, const services::HttpResponse& r) {

@@ -165,3 +165,12 @@ TEST_CASE("api: requests follow the step's cancellation", "[gh-dispatch]") {
   REQUIRE_FALSE(r);
   CHECK(r.error().failure_class == wf::core::FailureClass::kCancelled);
 }
+
+TEST_CASE("api: a run id that is not a whole number from 1 to 2^53 is no id, never an overflow", "[gh-dispatch]") {
+  // Found by fuzz_github_response: a cast of 1.2e45 to long long was undefined behaviour.
+  for (const char* id : {"1.2333e45", "-5", "0", "1.5", "9007199254740994", "1e300"})
+    CHECK_FALSE(parse_run(*wf::core::parse_json(std::string("{\"id\": ") + id + "}")).has_value());
+  auto ok = parse_run(*wf::core::parse_json("{\"id\": 7000000001}"));
+  REQUIRE(ok.has_value());
+  CHECK(ok->id == 7000000001LL);
+}
