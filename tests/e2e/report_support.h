@@ -56,23 +56,6 @@ steps:
 inline const std::vector<std::pair<std::string, std::string>> kOutcomes = {
     {"prepare", "success"}, {"flaky", "success"}, {"broken", "failure"}, {"after", "success"}, {"never", "skipped"}};
 
-inline std::string base64(const std::string& in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned n = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
-    out += {k[n >> 18 & 63], k[n >> 12 & 63], k[n >> 6 & 63], k[n & 63]};
-  }
-  if (i + 1 == in.size()) {
-    unsigned n = (unsigned char)in[i] << 16;
-    out += {k[n >> 18 & 63], k[n >> 12 & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    unsigned n = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
-    out += {k[n >> 18 & 63], k[n >> 12 & 63], k[n >> 6 & 63], '='};
-  }
-  return out;
-}
 
 inline std::string url_encode(const std::string& in, bool plus_for_space = false) {
   std::string out;
