@@ -106,8 +106,40 @@ struct Planner {
   }
 
   void print_step(const model::Step& s) {
-    if (s.matrix) return print_matrix_step(s);
-    print_instance(s, s.id, core::Value());
+    core::Value named = ctx.named_values;
+    if (s.scope > 0) ctx.named_values = scope_named(s.scope);
+    if (s.matrix)
+      print_matrix_step(s);
+    else
+      print_instance(s, s.id, core::Value());
+    ctx.named_values = named;
+  }
+
+  // What a called file's steps read, as far as it is known now: its inputs
+  // from the calling step's with: ("(known after X)" where they read steps),
+  // its secrets as ***, its env: resolved against those.
+  core::Value scope_named(size_t sc) {
+    const model::Scope& scope = wf.scopes[sc];
+    const model::Step& call = wf.steps[scope.call];
+    core::Value saved = ctx.named_values;
+    if (scope.parent > 0) ctx.named_values = scope_named(scope.parent);
+    core::Value::Object inputs, secrets, env;
+    for (const auto& in : scope.inputs) {
+      const model::Param* p = call.param(in.name);
+      auto v = p ? model::resolve_param(*p, ctx, known_after()) : core::Value(in.default_value);
+      inputs.emplace_back(in.name, v ? *v : core::Value());
+    }
+    for (const auto& s : scope.secrets) secrets.emplace_back(s.name, "***");
+    core::Value named = ctx.named_values.with("inputs", core::Value(std::move(inputs)))
+                            .with("secrets", core::Value(std::move(secrets)))
+                            .with("steps", core::Value(core::Value::Object{}));
+    ctx.named_values = named.with("env", core::Value(core::Value::Object{}));
+    for (const auto& [name, p] : scope.env) {
+      auto v = model::resolve_param(p, ctx, known_after());
+      env.emplace_back(name, v ? core::Value(expr::to_string(*v)) : core::Value(""));
+    }
+    ctx.named_values = saved;
+    return named.with("env", core::Value(std::move(env)));
   }
 
   // A static matrix is planned instance by instance, each with its own

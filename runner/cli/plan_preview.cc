@@ -9,6 +9,7 @@
 #include "runner/adapters/process_runner.h"
 #include "runner/cli/workflow_file.h"
 #include "runner/core/strings.h"
+#include "runner/exec/calls.h"
 #include "runner/exec/resolve_step.h"
 
 namespace wf::cli {
@@ -80,8 +81,39 @@ PlanPreviewer::~PlanPreviewer() {
   if (!scratch_.empty()) fs::remove_all(scratch_, ec);
 }
 
+namespace {
+
+// Whether a calling step's with: or secrets: read other steps' outputs.
+bool reads_steps(const std::vector<std::pair<std::string, model::Param>>& params) {
+  for (const auto& [name, p] : params)
+    for (const auto& [path, t] : p.templates)
+      for (const auto& r : t.references())
+        if (!r.path.empty() && core::iequals(r.path[0], "steps")) return true;
+  return false;
+}
+
+}  // namespace
+
+// The values a called file's steps read (exec/calls.h), when what the
+// calling steps pass is known before the run.
+core::Expected<exec::RunValues, std::string> PlanPreviewer::values_of(size_t scope) const {
+  if (scope == 0) return values_;
+  const model::Scope& sc = wf_.scopes[scope];
+  const model::Step& call = wf_.steps[sc.call];
+  if (reads_steps(call.with) || reads_steps(call.secrets))
+    return core::unexpected("the inputs of " + call.uses + " are known when step '" + call.id + "' starts");
+  auto caller = values_of(sc.parent);
+  if (!caller) return caller;
+  return exec::call_values(wf_, scope, *caller, core::Value(core::Value::Object{}), &masker_);
+}
+
 PreviewOutcome PlanPreviewer::preview(const model::Step& step, const core::Value& matrix) {
   PreviewOutcome out;
+  if (step.calls) {
+    out.changes = false;
+    out.note = "a workflow step: the steps of " + step.uses + " are planned above";
+    return out;
+  }
   if (!step.step_refs.empty()) {
     out.note = "no preview: its inputs are known after " + step.step_refs.front().id + " runs";
     return out;
@@ -90,8 +122,13 @@ PreviewOutcome PlanPreviewer::preview(const model::Step& step, const core::Value
     out.note = "no preview: " + *missing;
     return out;
   }
+  auto values = values_of(step.scope);
+  if (!values) {
+    out.note = "no preview: " + masker_.mask(values.error());
+    return out;
+  }
   const step_api::StepType* type = registry_.find(step.uses);
-  auto resolved = exec::resolve_step(wf_, step, registry_, values_, core::Value(core::Value::Object{}), 1,
+  auto resolved = exec::resolve_step(wf_, step, registry_, *values, core::Value(core::Value::Object{}), 1,
                                      process_environment(), matrix);
   if (!resolved) {
     out.note = "error: " + masker_.mask(resolved.error());

@@ -42,6 +42,8 @@ class PlanPreviewer {
   PreviewOutcome preview(const model::Step& step, const core::Value& matrix = core::Value());
 
  private:
+  core::Expected<exec::RunValues, std::string> values_of(size_t scope) const;
+
   const step_api::Registry& registry_;
   const model::Workflow& wf_;
   exec::RunValues values_;

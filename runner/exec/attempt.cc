@@ -30,7 +30,8 @@ struct PreparedOrError {
 };
 
 PreparedOrError prepare(RunShared& run, const StepJob& job, int attempt) {
-  auto r = resolve_step(*run.wf, *job.state->step, *run.deps->registry, run.values, job.steps_context, attempt,
+  auto r = resolve_step(*run.wf, *job.state->step, *run.deps->registry, job.values ? *job.values : run.values,
+                        job.steps_context, attempt,
                         run.options->base_env, job.state->matrix);
   if (!r) return {{}, r.error()};
   apply_exports(job.inherited, *job.state->step, r->env);

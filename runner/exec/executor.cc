@@ -12,6 +12,7 @@
 #include "runner/core/json.h"
 #include "runner/core/strings.h"
 #include "runner/exec/backoff.h"
+#include "runner/exec/calls.h"
 #include "runner/exec/report_html.h"
 #include "runner/exec/matrix_run.h"
 #include "runner/exec/run_state.h"
@@ -44,14 +45,16 @@ class Scheduler {
         previous_(previous),
         plan_(graph::Plan::of(*run.wf, run.options->keep_going, run.options->only)),
         needs_(graph::need_indexes(*run.wf)),
-        entries_(run.wf->steps.size()) {
+        entries_(run.wf->steps.size()),
+        scopes_(std::max<size_t>(1, run.wf->scopes.size())) {
     const auto& wf = *run.wf;
     states_.reserve(wf.steps.size());
     for (size_t i = 0; i < wf.steps.size(); ++i) {
       StepState s;
       s.step = &wf.steps[i];
       s.index = i;
-      s.id = s.file_key = wf.steps[i].id;
+      s.id = wf.steps[i].id;
+      s.file_key = step_file_key(s.id);
       if (wf.steps[i].matrix) has_matrix_ = true;
       s.selected = plan_.step(i).selected;
       states_.push_back(std::move(s));
@@ -188,32 +191,134 @@ class Scheduler {
 
   // ---- decisions ----
 
+  // Whether step i runs. A workflow step always "runs" (it ends with its
+  // file's steps). A called file's step runs when its calling step's if:
+  // (and theirs, up the calls) held, its file's values could be made, and
+  // its own if: (or success() of its own needs) holds.
   graph::Condition condition(size_t i, graph::JobStatus status) {
     const model::Step& step = *states_[i].step;
+    if (step.calls) return {};
+    if (step.scope == 0) return evaluate_if(i, status);
+    graph::Condition g = gate(step.scope, status);
+    if (!g.error.empty() || !g.value) return g;
+    std::string error;
+    if (!values_for(step.scope, &error)) return {false, error};
+    if (step.if_) return evaluate_if(i, status);
+    for (size_t n : plan_.step(i).needs) {
+      Outcome o = plan_.outcome(n);
+      if (o != Outcome::kSuccess && !(o == Outcome::kFailure && states_[n].step->continue_on_error)) return {false, ""};
+    }
+    return {};
+  }
+
+  graph::Condition evaluate_if(size_t i, graph::JobStatus status) {
+    const model::Step& step = *states_[i].step;
+    std::string error;
+    const RunValues* values = values_for(step.scope, &error);
+    if (!values) return {false, error};
     expr::EvalContext ctx;
-    ctx.named_values = step_named_values(run_.values, steps_context(i), Value(Value::Object{}), 1);
+    ctx.named_values = step_named_values(*values, steps_context(i), Value(Value::Object{}), 1);
     ctx.status = status == graph::JobStatus::kCancelled ? expr::JobStatus::kCancelled
                  : status == graph::JobStatus::kFailure ? expr::JobStatus::kFailure
                                                         : expr::JobStatus::kSuccess;
-    ctx.hash_files_root = run_.wf->dir;
+    ctx.hash_files_root = run_.wf->dir_of(step);
     auto r = expr::evaluate_condition(*step.if_, ctx);
     if (!r) return {false, step.if_loc.str() + ": if: " + r.error().message};
     return {*r, ""};
+  }
+
+  // ---- called files (workflow steps) ----
+
+  struct ScopeState {
+    bool made = false;                    // values tried
+    std::unique_ptr<RunValues> values;
+    std::string error;
+    bool gated = false;                   // gate decided
+    graph::Condition gate;
+  };
+
+  // The values scope `sc`'s steps read: the run's for the file given, made
+  // once for a called file, when its first step is decided (what the
+  // calling step's with: reads has ended by then: its first steps need it).
+  const RunValues* values_for(size_t sc, std::string* error) {
+    if (sc == 0) return &run_.values;
+    ScopeState& st = scopes_[sc];
+    if (!st.made) {
+      st.made = true;
+      const model::Scope& scope = run_.wf->scopes[sc];
+      const RunValues* caller = values_for(scope.parent, &st.error);
+      if (caller) {
+        auto v = call_values(*run_.wf, sc, *caller, steps_context(scope.call), run_.deps->masker);
+        if (v)
+          st.values = std::make_unique<RunValues>(std::move(*v));
+        else
+          st.error = run_.deps->masker->mask(v.error());
+      }
+    }
+    if (!st.values && error) *error = st.error;
+    return st.values.get();
+  }
+
+  // The calling step's if: for its file's steps, with those of the calls
+  // above it; decided once, when the file's first steps are (their needs
+  // are the calling step's, so they see the status it would).
+  graph::Condition gate(size_t sc, graph::JobStatus status) {
+    if (sc == 0) return {};
+    ScopeState& st = scopes_[sc];
+    if (st.gated) return st.gate;
+    const model::Scope& scope = run_.wf->scopes[sc];
+    graph::Condition g = gate(scope.parent, status);
+    if (g.error.empty() && g.value && run_.wf->steps[scope.call].if_) g = evaluate_if(scope.call, status);
+    st.gated = true;
+    st.gate = g;
+    return g;
+  }
+
+  // A workflow step ends when its file's last steps have: with their
+  // outcome and the file's outputs.
+  void end_call(StepState& s) {
+    const size_t sc = *s.step->calls;
+    const std::string& prefix = run_.wf->scopes[sc].prefix;
+    std::vector<Member> members;
+    Value::Object steps;
+    bool reused = true;
+    std::optional<Millis> first;
+    for (size_t n = 0; n < states_.size(); ++n) {
+      const StepState& m = states_[n];
+      if (m.step->scope != sc) continue;
+      members.push_back(Member{m.step, m.outcome, m.reason});
+      if (!entries_[n].is_null()) steps.emplace_back(m.step->id.substr(prefix.size()), entries_[n]);
+      reused = reused && m.reused;
+      if (m.start && (!first || *m.start < *first)) first = m.start;
+    }
+    CallEnd end = call_end(*run_.wf, *s.step, members, values_for(sc, nullptr), Value(std::move(steps)));
+    s.phase = Phase::kDone;
+    s.outcome = end.outcome;
+    s.reason = run_.deps->masker->mask(end.reason);
+    s.outputs = std::move(end.outputs);
+    s.reused = reused && end.outcome == Outcome::kSuccess;
+    s.start = first;
+    if (first && end.outcome != Outcome::kSkipped) s.duration = since(*run_.deps->clock, run_.started) - *first;
+    plan_.finish(s.index, s.outcome);
+    finished(s);
+    moved_ = true;
   }
 
   // `steps` as step i's expressions see it: the steps they name (the loader
   // requires those among its transitive needs), or every transitive need
   // when an expression reads `steps` whole. Built per step from entries
   // made once, so starting a step costs what it reads, not the run's size.
+  // A called file's steps see the steps of their file, by their ids there.
   Value steps_context(size_t i) const {
     const model::Step& step = *states_[i].step;
+    const size_t strip = step.scope == 0 ? 0 : run_.wf->scopes[step.scope].prefix.size();
     Value::Object out;
     auto add = [&](size_t n) {
-      if (entries_[n].is_null()) return;
-      const std::string& id = states_[n].step->id;
+      if (entries_[n].is_null() || states_[n].step->scope != step.scope) return;
+      std::string id = states_[n].step->id.substr(strip);
       for (const auto& [k, v] : out)
         if (k == id) return;
-      out.emplace_back(id, entries_[n]);
+      out.emplace_back(std::move(id), entries_[n]);
     };
     if (step.reads_all_steps) {
       for (size_t n : graph::transitive_needs(needs_, i)) add(n);
@@ -283,9 +388,11 @@ class Scheduler {
     StepState& s = states_[i];
     s.phase = StepState::Phase::kRunning;
     if (core::log::enabled(core::log::Level::kDebug)) log_ready(i);
+    if (s.step->calls) return end_call(s);
     if (s.step->matrix) return start_matrix(s);
     auto job = std::make_shared<StepJob>();
     job->state = &s;
+    job->values = values_for(s.step->scope, nullptr);
     job->steps_context = steps_context(i);
     job->inherited = inherited_exports(i);
     job->cancel = cancel_for(s);
@@ -301,6 +408,7 @@ class Scheduler {
     size_t running = 0;
     size_t done = 0;
     Value steps_context;                  // shared by every instance
+    const RunValues* values = nullptr;    // what their expressions read
     std::vector<Value> inherited;
     core::CancelToken cancel;             // fail-fast, or the step's own token
     std::unique_ptr<core::CancelRegistration> link;
@@ -313,7 +421,8 @@ class Scheduler {
     g->step = s.index;
     g->started = run_.deps->clock->now();
     g->steps_context = steps_context(s.index);
-    std::string error = detail::make_instances(run_, s, g->steps_context);
+    g->values = values_for(s.step->scope, nullptr);
+    std::string error = detail::make_instances(run_, s, g->steps_context, *g->values);
     if (!error.empty()) {
       s.phase = StepState::Phase::kDone;
       s.outcome = Outcome::kFailure;
@@ -353,6 +462,7 @@ class Scheduler {
         auto job = std::make_shared<StepJob>();
         job->state = &inst;
         job->steps_context = g.steps_context;
+        job->values = g.values;
         job->inherited = g.inherited;
         job->cancel = &g.cancel;
         job->previous = previous_for(inst.id, g.step);
@@ -449,6 +559,7 @@ class Scheduler {
   std::vector<std::vector<size_t>> needs_;  // graph::need_indexes, built once
   std::vector<StepState> states_;
   std::vector<Value> entries_;   // steps.<id> of each finished step (null until then)
+  std::vector<ScopeState> scopes_;  // per Workflow::scopes entry
   size_t jobs_ = 1;
   size_t finished_count_ = 0;
   size_t exporters_ = 0;         // finished steps with $GITHUB_ENV/$GITHUB_PATH exports

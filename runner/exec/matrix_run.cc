@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "runner/core/json.h"
+#include "runner/exec/calls.h"
 #include "runner/exec/resolve_step.h"
 #include "runner/model/matrix.h"
 #include "runner/model/resolve.h"
@@ -18,12 +19,12 @@ namespace {
 // The instances' values: the loader's for a static matrix, else the
 // matrix's expressions evaluated now against what its needs produced.
 core::Expected<std::vector<Value>, std::string> instance_values(const RunShared& run, const model::Step& step,
-                                                                const Value& steps_context) {
+                                                                const Value& steps_context, const RunValues& values) {
   const model::Matrix& m = *step.matrix;
   if (!m.dynamic) return m.instances;
   expr::EvalContext ctx;
-  ctx.named_values = step_named_values(run.values, steps_context, Value(Value::Object{}), 1);
-  ctx.hash_files_root = run.wf->dir;
+  ctx.named_values = step_named_values(values, steps_context, Value(Value::Object{}), 1);
+  ctx.hash_files_root = run.wf->dir_of(step);
   auto v = model::resolve_param(m.value, ctx);
   if (!v) return core::unexpected(v.error().loc.str() + ": matrix: " + v.error().message);
   auto instances = m.expression ? model::matrix_from_list(*v) : model::matrix_instances(*v);
@@ -34,12 +35,12 @@ core::Expected<std::vector<Value>, std::string> instance_values(const RunShared&
 }  // namespace
 
 std::string instance_file_key(const std::string& step_id, const Value& matrix) {
-  return step_id + "@" + definition_hash(core::to_json(matrix)).substr(0, 12);
+  return step_file_key(step_id) + "@" + definition_hash(core::to_json(matrix)).substr(0, 12);
 }
 
-std::string make_instances(const RunShared& run, StepState& s, const Value& steps_context) {
+std::string make_instances(const RunShared& run, StepState& s, const Value& steps_context, const RunValues& run_values) {
   const model::Step& step = *s.step;
-  auto values = instance_values(run, step, steps_context);
+  auto values = instance_values(run, step, steps_context, run_values);
   if (!values) return values.error();
   std::vector<std::string> names;
   if (step.matrix->dynamic) {

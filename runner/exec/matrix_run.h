@@ -21,7 +21,8 @@ std::string instance_file_key(const std::string& step_id, const Value& matrix);
 /// files "deploy@1"). Returns "" or the reason the step fails (permanent):
 /// "FILE:LINE:COL: matrix of step 'deploy': the matrix is a string, not a
 /// list of objects".
-std::string make_instances(const RunShared& run, StepState& s, const Value& steps_context);
+/// `values`: what the step's expressions read (the run's, or its called file's).
+std::string make_instances(const RunShared& run, StepState& s, const Value& steps_context, const RunValues& values);
 
 /// A matrix step's result once every instance ended: `failure` when one
 /// failed, else `cancelled` when one was, else `success`; each output a

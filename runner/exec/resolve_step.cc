@@ -20,7 +20,7 @@ std::string definition_hash(const std::string& text) { return core::stable_hash(
 step_api::StepContext make_step_context(const model::Workflow& wf, const model::Step& step, const ResolvedStep& r,
                                         int attempt, std::string attempt_dir, const StepServices& services) {
   step_api::StepContext ctx;
-  ctx.workflow_file = wf.file;
+  ctx.workflow_file = wf.file_of(step);
   ctx.step_id = step.id;
   ctx.attempt = attempt;
   ctx.with = r.with;
@@ -39,11 +39,11 @@ step_api::StepContext make_step_context(const model::Workflow& wf, const model::
 
 namespace {
 
-// `working-directory` is relative to the workflow file's directory.
-std::string absolute_dir(const model::Workflow& wf, const std::optional<std::string>& dir) {
-  if (!dir || dir->empty()) return wf.dir;
+// `working-directory` is relative to the directory of the step's workflow file.
+std::string absolute_dir(const std::string& base, const std::optional<std::string>& dir) {
+  if (!dir || dir->empty()) return base;
   fs::path p(*dir);
-  return (p.is_absolute() ? p : fs::path(wf.dir) / p).lexically_normal().string();
+  return (p.is_absolute() ? p : fs::path(base) / p).lexically_normal().string();
 }
 
 }  // namespace
@@ -56,7 +56,7 @@ core::Expected<ResolvedStep, std::string> resolve_step(const model::Workflow& wf
   const core::StepSchema& schema = registry.find(step.uses)->schema();
   ResolvedStep p;
   expr::EvalContext ctx;
-  ctx.hash_files_root = wf.dir;
+  ctx.hash_files_root = wf.dir_of(step);
   ctx.named_values = step_named_values(values, steps_context, Value(Value::Object{}), attempt, matrix);
   auto step_env = resolve_env(step.env, ctx);
   if (!step_env) return core::unexpected(step_env.error());
@@ -98,7 +98,7 @@ core::Expected<ResolvedStep, std::string> resolve_step(const model::Workflow& wf
   for (const auto& [k, v] : values.env.as_object()) p.env[k] = v.as_string();
   for (const auto& [k, v] : step_env->as_object()) p.env[k] = v.as_string();
   for (const auto& [k, v] : script_env) p.env[k] = v;
-  p.working_directory = absolute_dir(wf, step.working_directory);
+  p.working_directory = absolute_dir(wf.dir_of(step), step.working_directory);
   // The hash covers what the step would do, not which attempt it is.
   std::string def = step.uses + "\n" + core::to_json(p.with) + "\n" + core::to_json(*step_env) + "\n" +
                     p.working_directory;

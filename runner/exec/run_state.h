@@ -70,6 +70,9 @@ struct StepJob {
   const core::CancelToken* cancel = nullptr;  // the token this step's attempts follow
   const JournalStep* previous = nullptr;      // --resume: what the earlier run recorded
   std::vector<Value> inherited;               // exports of the steps it needs, in finishing order
+  /// What its expressions read: the run's values, or for a step of a called
+  /// file that file's (calls.h). Null: the run's.
+  const RunValues* values = nullptr;
 };
 
 /// The run-wide things every step job uses.

@@ -7,6 +7,7 @@
 
 #include "runner/core/json.h"
 #include "runner/core/strings.h"
+#include "runner/exec/calls.h"
 #include "runner/exec/matrix_run.h"
 #include "runner/exec/run_state.h"
 #include "runner/graph/dag.h"
@@ -23,19 +24,24 @@ NeedResult need_of(const SingleStepOptions& opts, const std::string& id) {
   return it == opts.needs.end() ? NeedResult{} : it->second;
 }
 
+Value entry_of(const model::Step& s, const NeedResult& r) {
+  const char* conclusion = r.outcome == Outcome::kFailure && s.continue_on_error ? "success" : outcome_name(r.outcome);
+  return Value(Value::Object{{"outputs", r.outputs}, {"outcome", outcome_name(r.outcome)}, {"conclusion", conclusion}});
+}
+
 // steps.<id> of each step the step's expressions read, as the scheduler
-// builds it (executor.cc steps_context).
+// builds it (executor.cc steps_context): a called file's step sees the
+// steps of its file, by their ids there.
 Value steps_context(const model::Workflow& wf, size_t index, const SingleStepOptions& opts) {
   const model::Step& step = wf.steps[index];
+  const size_t strip = step.scope == 0 ? 0 : wf.scopes[step.scope].prefix.size();
   Value::Object out;
   auto add = [&](const model::Step& s) {
+    if (s.scope != step.scope) return;
+    std::string id = s.id.substr(strip);
     for (const auto& [k, v] : out)
-      if (k == s.id) return;
-    NeedResult r = need_of(opts, s.id);
-    const char* conclusion =
-        r.outcome == Outcome::kFailure && s.continue_on_error ? "success" : outcome_name(r.outcome);
-    out.emplace_back(s.id, Value(Value::Object{
-                               {"outputs", r.outputs}, {"outcome", outcome_name(r.outcome)}, {"conclusion", conclusion}}));
+      if (k == id) return;
+    out.emplace_back(std::move(id), entry_of(s, need_of(opts, s.id)));
   };
   if (step.reads_all_steps) {
     for (size_t n : graph::transitive_needs(wf, index)) add(wf.steps[n]);
@@ -44,6 +50,23 @@ Value steps_context(const model::Workflow& wf, size_t index, const SingleStepOpt
       if (const model::Step* s = wf.step(ref.id)) add(*s);
   }
   return Value(std::move(out));
+}
+
+// The values of scope `sc`'s steps (calls.h), from what the calling steps'
+// needs produced as given.
+core::Expected<RunValues, std::string> values_of(const model::Workflow& wf, size_t sc, const RunValues& run,
+                                                 const SingleStepOptions& opts, core::SecretMasker* masker) {
+  if (sc == 0) return run;
+  const model::Scope& scope = wf.scopes[sc];
+  auto caller = values_of(wf, scope.parent, run, opts, masker);
+  if (!caller) return caller;
+  return call_values(wf, sc, *caller, steps_context(wf, scope.call, opts), masker);
+}
+
+bool failed_before(const model::Workflow& wf, size_t index, const SingleStepOptions& opts) {
+  for (size_t n : graph::transitive_needs(wf, index))
+    if (need_of(opts, wf.steps[n].id).outcome == Outcome::kFailure && !wf.steps[n].continue_on_error) return true;
+  return false;
 }
 
 struct Decision {
@@ -67,17 +90,50 @@ Decision decide(const model::Workflow& wf, size_t index, const SingleStepOptions
     }
     if (!step.if_) return {};
   }
-  bool failed = false;
-  for (size_t n : graph::transitive_needs(wf, index))
-    if (need_of(opts, wf.steps[n].id).outcome == Outcome::kFailure && !wf.steps[n].continue_on_error) failed = true;
+  bool failed = failed_before(wf, index, opts);
   expr::EvalContext ctx;
   ctx.named_values = step_named_values(values, steps_context(wf, index, opts), Value(Value::Object{}), 1);
   ctx.status = cancelled ? expr::JobStatus::kCancelled : failed ? expr::JobStatus::kFailure : expr::JobStatus::kSuccess;
-  ctx.hash_files_root = wf.dir;
+  ctx.hash_files_root = wf.dir_of(step);
   auto r = expr::evaluate_condition(*step.if_, ctx);
   if (!r) return {false, Outcome::kFailure, step.if_loc.str() + ": if: " + r.error().message};
   if (!*r) return {false, Outcome::kSkipped, "if: " + core::trim(step.if_->text()) + " is false"};
   return {};
+}
+
+// The if: of the steps that call step `index`'s file, up the calls: a
+// called file's step runs only where they held.
+Decision decide_gate(const model::Workflow& wf, size_t index, const SingleStepOptions& opts, const RunValues& run,
+                     bool cancelled, core::SecretMasker* masker) {
+  for (size_t sc = wf.steps[index].scope; sc != 0; sc = wf.scopes[sc].parent) {
+    size_t call = wf.scopes[sc].call;
+    if (!wf.steps[call].if_) continue;
+    auto values = values_of(wf, wf.steps[call].scope, run, opts, masker);
+    if (!values) return {false, Outcome::kFailure, values.error()};
+    Decision d = decide(wf, call, opts, *values, cancelled);
+    if (!d.run) return d;
+  }
+  return {};
+}
+
+// A workflow step: its end from its file's steps as given (calls.h).
+void end_call(const model::Workflow& wf, size_t index, const SingleStepOptions& opts, const RunValues& run,
+              core::SecretMasker* masker, detail::StepState& state) {
+  const model::Step& call = wf.steps[index];
+  const size_t sc = *call.calls;
+  std::vector<Member> members;
+  Value::Object steps;
+  for (const auto& s : wf.steps) {
+    if (s.scope != sc) continue;
+    NeedResult r = need_of(opts, s.id);
+    members.push_back(Member{&s, r.outcome, ""});
+    steps.emplace_back(s.id.substr(wf.scopes[sc].prefix.size()), entry_of(s, r));
+  }
+  auto values = values_of(wf, sc, run, opts, masker);
+  CallEnd end = call_end(wf, call, members, values ? &*values : nullptr, Value(std::move(steps)));
+  state.outcome = end.outcome;
+  state.reason = masker->mask(end.reason);
+  state.outputs = std::move(end.outputs);
 }
 
 void journal_end(detail::RunShared& run, const detail::StepState& s) {
@@ -122,17 +178,24 @@ core::Expected<SingleStepEnd, std::string> run_single_step(const model::Workflow
   detail::StepState state;
   state.step = &wf.steps[index];
   state.index = index;
-  state.id = state.file_key = opts.step_id;
+  state.id = opts.step_id;
+  state.file_key = step_file_key(opts.step_id);
   if (found->matrix) {
     // Instances of one step may share the state directory (Argo pods).
     state.matrix = opts.matrix;
     state.id = model::instance_name(opts.step_id, opts.matrix);
     state.file_key = detail::instance_file_key(opts.step_id, opts.matrix);
   }
-  Decision d = decide(wf, index, opts, run.values, deps.cancel->cancelled());
-  if (d.run) {
+  auto values = values_of(wf, found->scope, run.values, opts, deps.masker);
+  Decision d = decide_gate(wf, index, opts, run.values, deps.cancel->cancelled(), deps.masker);
+  if (d.run && !values) d = {false, Outcome::kFailure, values.error()};
+  if (d.run && !found->calls) d = decide(wf, index, opts, *values, deps.cancel->cancelled());
+  if (d.run && found->calls) {
+    end_call(wf, index, opts, run.values, deps.masker, state);
+  } else if (d.run) {
     detail::StepJob job;
     job.state = &state;
+    job.values = &*values;
     job.steps_context = steps_context(wf, index, opts);
     job.cancel = deps.cancel;
     detail::run_step(run, job);

@@ -51,6 +51,20 @@ Plan Plan::of(const model::Workflow& wf, bool keep_going, const std::vector<std:
     p.has_if = s.if_.has_value();
     p.status_function = s.if_ && s.if_->uses_status_function();
     if (s.if_) p.if_text = core::trim(s.if_->text());
+    if (s.calls) {
+      // A workflow step ends with its file's steps, whatever they did.
+      p.has_if = p.status_function = true;
+    } else if (s.scope > 0 && s.scope < wf.scopes.size()) {
+      // A called file's step runs only where its calling steps' if: held.
+      p.has_if = true;
+      for (size_t sc = s.scope; sc != 0; sc = wf.scopes[sc].parent) {
+        const model::Step& call = wf.steps[wf.scopes[sc].call];
+        if (!call.if_) continue;
+        p.status_function = p.status_function || call.if_->uses_status_function();
+        std::string gate = core::trim(call.if_->text()) + " (of step '" + call.id + "')";
+        p.if_text = p.if_text.empty() ? gate : p.if_text + " and " + gate;
+      }
+    }
     p.continue_on_error = s.continue_on_error;
     p.selected = only.empty() || keep.count(i) > 0;
     steps.push_back(std::move(p));

@@ -105,4 +105,16 @@ class LoadContext {
 /// `defaults` applied to the keys a step does not set.
 void load_steps(LoadContext& cx, const YamlNode& steps, const Defaults& defaults, Workflow& wf);
 
+/// Whether a `uses:` names a workflow file ("./deploy.yaml", "../x.yml")
+/// rather than a step type.
+bool is_workflow_path(std::string_view uses);
+
+/// call_loader.cc: a workflow step. Loads the file it calls (relative to
+/// this one; a cycle of calls is an error), checks the step's `with:` and
+/// `secrets:` against that file's inputs and secrets, and appends the
+/// file's steps ("CALL/ID", a new Workflow::scopes entry) and then the step
+/// itself to wf.steps. The called file's errors are reported at their own
+/// FILE:LINE:COL.
+void add_call(LoadContext& cx, Step call, Workflow& wf);
+
 }  // namespace wf::model::detail

@@ -166,6 +166,10 @@ std::string stem_of(const std::string& file) { return std::filesystem::path(file
 
 Workflow load_top_level(LoadContext& cx, const YamlNode& root) {
   Workflow wf;
+  Scope self;
+  self.file = cx.source().file();
+  self.dir = directory_of(self.file);
+  wf.scopes.push_back(std::move(self));
   cx.check_mapping(root, "the workflow", kTopKeys, "at the top level");
   // Declared names first: expressions anywhere may refer to any of them.
   cx.input_names = keys_of(root.find("inputs"));
@@ -210,7 +214,8 @@ LoadResult load_workflow_text(std::string_view text, const std::string& file, co
       wf.file = file;
       wf.dir = directory_of(file);
       if (wf.name.empty()) wf.name = stem_of(file);
-      wf.reads_git = cx.reads_git;
+      wf.reads_git = wf.reads_git || cx.reads_git;
+      wf.scopes[0].name = wf.name;
       if (result.diagnostics.empty())
         result.workflow = std::move(wf);
       else

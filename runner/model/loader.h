@@ -20,6 +20,9 @@ struct LoadOptions {
   std::function<const core::StepSchema*(std::string_view type)> find_step_type;
   /// All step type names (for did-you-mean on an unknown `uses`).
   std::vector<std::string> step_type_names;
+  /// Internal: the files whose workflow steps led to this load (absolute,
+  /// outermost first), for "a cycle of workflow calls".
+  std::vector<std::string> call_stack;
 };
 
 struct LoadResult {

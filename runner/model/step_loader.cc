@@ -31,7 +31,12 @@ const std::vector<std::string> kStepKeys = {"uses",
                                             "name",
                                             "matrix",
                                             "max-parallel",
-                                            "fail-fast"};
+                                            "fail-fast",
+                                            "secrets"};
+
+// What a workflow step (`uses: ./other.yaml`) may set: the rest belongs to
+// the steps of the file it calls.
+const std::vector<std::string> kCallKeys = {"uses", "with", "secrets", "needs", "if", "name"};
 
 std::vector<std::string> param_names(const core::StepSchema& schema) {
   std::vector<std::string> names;
@@ -64,6 +69,11 @@ class StepLoader {
     if (const YamlNode* n = body_.find("name")) {
       if (auto s = cx_.string_of(*n, "'name' of " + owner_)) step_.name = *s;
     }
+    if (const auto* u = body_.member("uses"); u && u->second.is_scalar() && is_workflow_path(u->second.text))
+      return load_call();
+    if (const auto* m = body_.member("secrets"))
+      cx_.error(m->first, "'secrets' only applies to a workflow step (uses: ./other.yaml); " + owner_ +
+                              " passes values to its step type with 'with:' or 'env:'");
     load_matrix();
     const core::StepSchema* schema = load_kind();
     load_with(schema);
@@ -334,6 +344,36 @@ class StepLoader {
     matrix.names = std::move(*names);
   }
 
+  // A workflow step: what it passes to the file it calls (add_call
+  // checks them against that file and brings in its steps).
+  Step load_call() {
+    const auto& uses = *body_.member("uses");
+    step_.uses = uses.second.text;
+    step_.uses_loc = cx_.loc(uses.second);
+    for (const auto& [k, v] : body_.members)
+      if (std::find(kCallKeys.begin(), kCallKeys.end(), k.text) == kCallKeys.end() &&
+          std::find(kStepKeys.begin(), kStepKeys.end(), k.text) != kStepKeys.end())
+        cx_.error(k, "'" + k.text + "' does not apply to a workflow step: " + owner_ + " calls '" + step_.uses +
+                         "'; set it on the steps of that file");
+    if (const YamlNode* with = body_.find("with"); with && !with->is_null()) {
+      if (!with->is_mapping()) cx_.type_error(*with, "'with' of " + owner_, "a mapping of the file's inputs");
+      for (const auto& [k, v] : with->members)
+        step_.with.emplace_back(k.text, cx_.param_of(v, nullptr, "input '" + k.text + "' of " + owner_, scope_));
+    }
+    if (const YamlNode* secrets = body_.find("secrets"); secrets && !secrets->is_null()) {
+      if (!secrets->is_mapping()) cx_.type_error(*secrets, "'secrets' of " + owner_, "a mapping of the file's secrets");
+      for (const auto& [k, v] : secrets->members)
+        if (auto p = cx_.string_param_of(v, "secret '" + k.text + "' of " + owner_, scope_))
+          step_.secrets.emplace_back(k.text, std::move(*p));
+    }
+    if (const YamlNode* n = body_.find("needs")) load_needs(*n);
+    if (const YamlNode* n = body_.find("if")) {
+      step_.if_ = cx_.condition_of(*n, "'if' of " + owner_, scope_);
+      step_.if_loc = cx_.source().loc_at(*n, 0);
+    }
+    return std::move(step_);
+  }
+
   bool is_run_script() const { return body_.find("run") && !body_.find("uses"); }
 
   // `uses` or `run`: the step type, and its schema when there is one.
@@ -493,7 +533,13 @@ void load_steps(LoadContext& cx, const YamlNode& steps, const Defaults& defaults
   if (!steps.is_mapping()) return cx.type_error(steps, "'steps'", "a mapping of step ids to steps");
   if (steps.members.empty()) return cx.error(steps, "'steps' has no steps");
   wf.steps.reserve(steps.members.size());
-  for (const auto& [key, body] : steps.members) wf.steps.push_back(StepLoader(cx, key, body, defaults).load());
+  for (const auto& [key, body] : steps.members) {
+    Step step = StepLoader(cx, key, body, defaults).load();
+    if (is_workflow_path(step.uses))
+      add_call(cx, std::move(step), wf);
+    else
+      wf.steps.push_back(std::move(step));
+  }
 }
 
 }  // namespace wf::model::detail

@@ -24,6 +24,33 @@ const Step* Workflow::step(std::string_view id) const {
   return nullptr;
 }
 
+const InputDecl* Scope::input(std::string_view name) const {
+  for (const auto& i : inputs)
+    if (i.name == name) return &i;
+  return nullptr;
+}
+
+const Scope& Workflow::scope_of(const Step& step) const {
+  static const Scope kNone;
+  if (step.scope < scopes.size()) return scopes[step.scope];
+  return scopes.empty() ? kNone : scopes[0];
+}
+
+std::string_view Workflow::local_id(const Step& step) const {
+  std::string_view id = step.id;
+  const std::string& prefix = scope_of(step).prefix;
+  if (!prefix.empty() && id.substr(0, prefix.size()) == prefix) id.remove_prefix(prefix.size());
+  return id;
+}
+
+const std::string& Workflow::dir_of(const Step& step) const {
+  return step.scope == 0 || step.scope >= scopes.size() ? dir : scopes[step.scope].dir;
+}
+
+const std::string& Workflow::file_of(const Step& step) const {
+  return step.scope == 0 || step.scope >= scopes.size() ? file : scopes[step.scope].file;
+}
+
 const InputDecl* Workflow::input(std::string_view name) const {
   for (const auto& i : inputs)
     if (i.name == name) return &i;

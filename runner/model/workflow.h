@@ -110,6 +110,16 @@ struct Step {
   std::optional<std::string> shell;
   std::string name;                       // display name (defaults to id)
   std::optional<Matrix> matrix;           // fan-out; none: the step runs once
+  /// The Workflow::scopes entry whose file the step belongs to (0: the
+  /// file `wf` was given). Its id is the scope's prefix + its key there.
+  size_t scope = 0;
+  /// A workflow step (`uses: ./other.yaml`): the scope of the file it
+  /// calls, whose steps come before it in Workflow::steps. It runs nothing:
+  /// it ends when they have, with their outcome and the file's `outputs:`.
+  /// `with` holds the file's inputs; `needs` its last steps (what it
+  /// declared, its first steps need).
+  std::optional<size_t> calls;
+  std::vector<std::pair<std::string, Param>> secrets;  // a workflow step's `secrets:`
   /// Every `steps.X` an expression of this step reads (with, env, if,
   /// run), with where; graph::check() requires X among the transitive needs.
   std::vector<Need> step_refs;
@@ -128,6 +138,28 @@ struct Defaults {
   std::optional<std::string> working_directory;
 };
 
+/// A workflow file as part of a run: the file given (scope 0) or one a
+/// workflow step calls. The called file's steps are flattened into the
+/// caller's `steps` as "CALL/ID" (so the run schedules, journals, retries
+/// and resumes them as any step); their expressions read the scope's
+/// inputs (the calling step's `with:`), secrets (its `secrets:`) and env,
+/// and their working directory is the scope's `dir`.
+struct Scope {
+  std::string prefix;                     // "" for scope 0; "deploy/", "deploy/render/"
+  size_t parent = 0;                      // the scope of the calling step
+  size_t call = 0;                        // the calling step (Workflow::steps index); unused for scope 0
+  std::vector<Need> needs;                // what the calling step declared (its `needs` are now its file's last steps)
+  std::string file;
+  std::string dir;
+  std::string name;
+  std::vector<InputDecl> inputs;          // empty for scope 0 (see Workflow)
+  std::vector<SecretDecl> secrets;
+  std::vector<std::pair<std::string, Param>> env;
+  std::vector<std::pair<std::string, Param>> outputs;
+
+  const InputDecl* input(std::string_view name) const;
+};
+
 struct Workflow {
   std::string file;                       // path as given
   std::string dir;                        // directory of the file (steps run there)
@@ -142,8 +174,17 @@ struct Workflow {
   /// Some expression reads the `git` context: only then is the repository
   /// described before the run (libgit2's start-up and a status scan).
   bool reads_git = false;
+  /// Scope 0 is this file; one more per workflow step (see Scope).
+  std::vector<Scope> scopes;
 
   const Step* step(std::string_view id) const;
+  /// The scope a step belongs to (scope 0 when `scopes` is empty).
+  const Scope& scope_of(const Step& step) const;
+  /// The step's id as its own file names it ("render" for "deploy/render").
+  std::string_view local_id(const Step& step) const;
+  /// The directory and file of the step's own file (`dir`/`file` for scope 0).
+  const std::string& dir_of(const Step& step) const;
+  const std::string& file_of(const Step& step) const;
   const InputDecl* input(std::string_view name) const;
   const SecretDecl* secret(std::string_view name) const;
 };

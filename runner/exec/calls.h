@@ -1,0 +1,52 @@
+#pragma once
+// Workflow steps in a run (internal to exec): what the steps of a called
+// file read, and the calling step's result from theirs. The loader
+// flattened the file's steps into the run (model::Scope); the scheduler
+// and `wf step` start them as any step.
+
+#include <string>
+#include <vector>
+
+#include "runner/core/expected.h"
+#include "runner/core/secret_masker.h"
+#include "runner/exec/contexts.h"
+#include "runner/exec/observer.h"
+#include "runner/model/workflow.h"
+
+namespace wf::exec {
+
+/// The named values of scope `scope`'s steps: the called file's inputs (the
+/// calling step's `with:`, evaluated against `caller` and `caller_steps`,
+/// the calling step's `steps` context; defaults filled, types checked),
+/// its secrets (the step's `secrets:`; each value given to `masker`), its
+/// env: resolved against those; git and wf as the caller's. Errors name the
+/// place: "main.yaml:14:17: input 'replicas' of ./cluster.yaml (number):
+/// 'three' is not a number".
+core::Expected<RunValues, std::string> call_values(const model::Workflow& wf, size_t scope, const RunValues& caller,
+                                                   const core::Value& caller_steps, core::SecretMasker* masker);
+
+/// What the steps of the called file ended as, for the calling step.
+struct Member {
+  const model::Step* step = nullptr;
+  Outcome outcome = Outcome::kSuccess;
+  std::string reason;
+};
+
+/// A workflow step's end: failure when one of its file's steps failed
+/// (continue-on-error aside), else cancelled when one was, skipped when all
+/// were, else success with the file's `outputs:` evaluated against
+/// `values` (null when they could not be made) and `steps` (the file's
+/// steps, by their ids in the file).
+struct CallEnd {
+  Outcome outcome = Outcome::kSuccess;
+  std::string reason;
+  core::Value outputs = core::Value(core::Value::Object{});
+};
+CallEnd call_end(const model::Workflow& wf, const model::Step& call, const std::vector<Member>& members,
+                 const RunValues* values, const core::Value& steps);
+
+/// What names a step's files under .wf/runs/ID/: its id, with the '/' of a
+/// called file's step as '.' ("deploy.render"; '.' is in no step id).
+std::string step_file_key(const std::string& id);
+
+}  // namespace wf::exec
