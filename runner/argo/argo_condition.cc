@@ -111,10 +111,29 @@ std::optional<std::string> value_expr(const model::Workflow& wf, const Node& n) 
 
 enum class Mode { kSuccess, kAlways, kFailure };
 
+// What the step's task depends on in its DAG. A workflow step's task (a
+// nested DAG) depends on what the step declared; the first steps of the
+// file it calls need nothing inside that DAG (it starts when they may).
+std::vector<model::Need> dag_needs(const model::Workflow& wf, const model::Step& step) {
+  if (step.calls) return wf.scopes[*step.calls].needs;
+  std::vector<model::Need> out;
+  for (const auto& n : step.needs)
+    if (const model::Step* m = wf.step(n.id); m && m->scope == step.scope) out.push_back(n);
+  return out;
+}
+
+// Its transitive needs that are tasks of the same DAG.
+std::vector<size_t> dag_transitive(const model::Workflow& wf, size_t index) {
+  std::vector<size_t> out;
+  for (size_t m : graph::transitive_needs(wf, index))
+    if (wf.steps[m].scope == wf.steps[index].scope) out.push_back(m);
+  return out;
+}
+
 std::string depends(const model::Workflow& wf, size_t index, Mode mode) {
   const model::Step& step = wf.steps[index];
   std::vector<std::string> parts;
-  for (const auto& need : step.needs) {
+  for (const auto& need : dag_needs(wf, step)) {
     const model::Step* n = wf.step(need.id);
     std::string t = k8s_name(need.id);
     if (mode == Mode::kSuccess)
@@ -125,7 +144,7 @@ std::string depends(const model::Workflow& wf, size_t index, Mode mode) {
   }
   if (mode == Mode::kFailure) {
     std::vector<std::string> failed;
-    for (size_t m : graph::transitive_needs(wf, index)) {
+    for (size_t m : dag_transitive(wf, index)) {
       if (wf.steps[m].continue_on_error) continue;
       std::string t = k8s_name(wf.steps[m].id);
       failed.push_back(t + ".Failed || " + t + ".Errored");
@@ -155,6 +174,7 @@ Gate map_gate(const model::Workflow& wf, size_t index) {
     else if (t->kind == Kind::kCall && t->function == expr::Function::kSuccess) success = true;
     else if (t->kind == Kind::kCall && t->function == expr::Function::kFailure) failure = true;
     else if (calls_status(*t)) why = "a status function other than always(), success() or failure() at top level";
+    else if (step.scope > 0) why = "a condition on a called file's values";
     else if (auto w = value_expr(wf, *t)) whens.push_back(*w);
     else why = "a term Argo cannot evaluate the same way";
   }
@@ -164,6 +184,8 @@ Gate map_gate(const model::Workflow& wf, size_t index) {
     bool any = false;
     for (size_t m : graph::transitive_needs(wf, index)) any = any || !wf.steps[m].continue_on_error;
     if (!any) why = "failure() with no need that can fail";
+    if (dag_transitive(wf, index).size() != graph::transitive_needs(wf, index).size() && !step.calls)
+      why = "failure() of a step outside the called file";
   }
   Mode mode = failure ? Mode::kFailure : (always && !success) ? Mode::kAlways : Mode::kSuccess;
   if (!why.empty()) {

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -35,27 +36,43 @@ struct Reads {
   std::set<std::string> whole;
 };
 
-void note_ref(const expr::Reference& r, Reads& reads) {
+// `prefix`: the scope's, so that ids are the run's ("deploy/render").
+void note_ref(const expr::Reference& r, Reads& reads, const std::string& prefix) {
   if (r.path.size() < 2 || !core::iequals(r.path[0], "steps")) return;
-  if (r.path.size() >= 4 && core::iequals(r.path[2], "outputs")) reads.outputs[r.path[1]].insert(r.path[3]);
-  else if (r.path.size() == 2 || (r.path.size() == 3 && core::iequals(r.path[2], "outputs"))) reads.whole.insert(r.path[1]);
+  std::string id = prefix + r.path[1];
+  if (r.path.size() >= 4 && core::iequals(r.path[2], "outputs")) reads.outputs[id].insert(r.path[3]);
+  else if (r.path.size() == 2 || (r.path.size() == 3 && core::iequals(r.path[2], "outputs"))) reads.whole.insert(id);
 }
 
-void note_params(const std::vector<std::pair<std::string, model::Param>>& params, Reads& reads) {
+void note_params(const std::vector<std::pair<std::string, model::Param>>& params, Reads& reads,
+                 const std::string& prefix) {
   for (const auto& [k, p] : params)
     for (const auto& [path, t] : p.templates)
-      for (const auto& r : t.references()) note_ref(r, reads);
+      for (const auto& r : t.references()) note_ref(r, reads, prefix);
 }
 
-Reads reads_of(const model::Step& s) {
+void note_call(const model::Workflow& wf, const model::Step& call, Reads& reads) {
+  const std::string& prefix = wf.scope_of(call).prefix;
+  note_params(call.with, reads, prefix);
+  note_params(call.secrets, reads, prefix);
+  if (call.if_)
+    for (const auto& r : call.if_->references()) note_ref(r, reads, prefix);
+}
+
+// What `wf step` of the step is given: what its expressions read; for a
+// workflow step also what its file's outputs: read; for a called file's
+// step also what the calling steps pass (its file's values are made from them).
+Reads reads_of(const model::Workflow& wf, const model::Step& s) {
   Reads reads;
-  note_params(s.with, reads);
-  note_params(s.env, reads);
-  if (s.if_)
-    for (const auto& r : s.if_->references()) note_ref(r, reads);
+  const std::string& prefix = wf.scope_of(s).prefix;
+  note_params(s.env, reads, prefix);
   if (s.matrix)
     for (const auto& [path, t] : s.matrix->value.templates)
-      for (const auto& r : t.references()) note_ref(r, reads);
+      for (const auto& r : t.references()) note_ref(r, reads, prefix);
+  note_call(wf, s, reads);
+  if (s.calls) note_params(wf.scopes[*s.calls].outputs, reads, wf.scopes[*s.calls].prefix);
+  for (size_t sc = s.scope; sc != 0 && sc < wf.scopes.size(); sc = wf.scopes[sc].parent)
+    note_call(wf, wf.steps[wf.scopes[sc].call], reads);
   return reads;
 }
 
@@ -68,7 +85,8 @@ const model::Step* step_named(const model::Workflow& wf, const std::string& id) 
 
 // The `S`/`O` of a matrix that is exactly `${{ fromJSON(steps.S.outputs.O) }}`:
 // what Argo's withParam reads.
-std::optional<std::pair<std::string, std::string>> with_param_source(const model::Workflow& wf, const model::Matrix& m) {
+std::optional<std::pair<std::string, std::string>> with_param_source(const model::Workflow& wf, const model::Step& step) {
+  const model::Matrix& m = *step.matrix;
   auto it = m.value.templates.find("");
   if (!m.expression || it == m.value.templates.end()) return std::nullopt;
   auto refs = it->second.references();
@@ -81,8 +99,8 @@ std::optional<std::pair<std::string, std::string>> with_param_source(const model
   for (char c : text)
     if (c != ' ') compact += c;
   if (!core::iequals(compact, "fromJSON(" + r[0] + "." + r[1] + ".outputs." + r[3] + ")")) return std::nullopt;
-  const model::Step* s = step_named(wf, r[1]);
-  if (!s) return std::nullopt;
+  const model::Step* s = step_named(wf, wf.scope_of(step).prefix + r[1]);
+  if (!s || s->scope != step.scope) return std::nullopt;  // withParam reads a task of the same DAG
   return std::make_pair(s->id, r[3]);
 }
 
@@ -150,6 +168,33 @@ struct Context {
   std::string secret_name;
   std::map<std::string, std::set<std::string>> exported;  // step id -> outputs others read
   std::vector<std::string>& notes;
+  /// Per scope (a called file's nested DAG): parameter name -> its value in
+  /// the DAG around it (what the workflow step's task passes).
+  std::vector<std::map<std::string, std::string>> scope_params;
+
+  /// What a task of the DAG of scope `dag` reads of step `m`: `text(T)` as
+  /// when m is task T of that DAG; from the DAG around it (a parameter of
+  /// the nested DAG template, up as many levels as it takes) when it is not.
+  std::string value_in(size_t dag, size_t m, const std::function<std::string(const std::string&)>& text) {
+    if (wf.steps[m].scope == dag) return text(k8s_name(wf.steps[m].id));
+    core::Sha256 h;
+    h.update(wf.steps[m].id + "\n" + text("T"));
+    std::string name = "in-" + core::Sha256::hex(h.finish()).substr(0, 12);
+    auto& params = scope_params[dag];
+    if (!params.count(name)) {
+      std::string outer = value_in(wf.scopes[dag].parent, m, text);
+      scope_params[dag][name] = outer;
+    }
+    return "{{inputs.parameters." + name + "}}";
+  }
+
+  /// Whether step m is a task of the DAG of scope `dag` or of one around it.
+  bool visible(size_t dag, size_t m) const {
+    for (size_t sc = dag;; sc = wf.scopes[sc].parent) {
+      if (wf.steps[m].scope == sc) return true;
+      if (sc == 0) return false;
+    }
+  }
 };
 
 // env from the Secret, and mounts for file secrets.
@@ -182,7 +227,9 @@ void add_need_param(TaskArgs& a, const std::string& name, const std::string& val
   a.cli.push_back(Value(prefix + "{{inputs.parameters." + name + "}}"));
 }
 
-TaskArgs task_args(const Context& cx, size_t index, bool status_step) {
+// `dag`: the scope of the DAG the task is in (for a workflow step's own
+// task, which ends its nested DAG, the scope it calls).
+TaskArgs task_args(Context& cx, size_t index, bool status_step, size_t dag) {
   const model::Step& step = cx.wf.steps[index];
   TaskArgs a;
   a.cli.push_back(Value("step"));
@@ -203,24 +250,31 @@ TaskArgs task_args(const Context& cx, size_t index, bool status_step) {
   std::set<std::string> direct;
   for (const auto& n : step.needs) direct.insert(n.id);
   int i = 0;
-  Reads reads = reads_of(step);
+  Reads reads = reads_of(cx.wf, step);
   for (size_t m : graph::transitive_needs(cx.wf, index)) {
     const model::Step& need = cx.wf.steps[m];
-    std::string task = k8s_name(need.id);
+    // The steps inside a workflow step it needs are not tasks it can see:
+    // the workflow step's own outcome is what it reads.
+    if (!cx.visible(dag, m)) continue;
     // A direct need of a step without a status function has run (its
     // depends says so): its own wf-outcome tells skipped from succeeded.
-    bool ran = direct.count(need.id) && !status_step;
-    std::string reported = "{{tasks." + task + ".outputs.parameters.wf-outcome}}";
-    std::string outcome = ran ? reported : "{{tasks." + task + ".status}}";
-    // A continue-on-error step Succeeds in Argo on its last failure: its
-    // wf-outcome tells (wf step reads PHASE/OUTCOME).
-    if (!ran && need.continue_on_error) outcome += "/" + reported;
-    add_need_param(a, "outcome-" + task, outcome, "--need-outcome", need.id + "=");
+    bool ran = direct.count(need.id) && !status_step && need.scope == dag;
+    bool coe = need.continue_on_error;
+    std::string outcome = cx.value_in(dag, m, [&](const std::string& task) {
+      std::string reported = "{{tasks." + task + ".outputs.parameters.wf-outcome}}";
+      // A continue-on-error step Succeeds in Argo on its last failure: its
+      // wf-outcome tells (wf step reads PHASE/OUTCOME).
+      if (ran) return reported;
+      return "{{tasks." + task + ".status}}" + (coe ? "/" + reported : std::string());
+    });
+    add_need_param(a, "outcome-" + k8s_name(need.id), outcome, "--need-outcome", need.id + "=");
     for (const auto& [id, names] : reads.outputs) {
       if (!core::iequals(id, need.id)) continue;
-      for (const auto& o : names)
-        add_need_param(a, "need-" + std::to_string(i++), "{{tasks." + task + ".outputs.parameters." + o + "}}",
-                       "--need", need.id + "." + o + "=");
+      for (const auto& o : names) {
+        std::string value = cx.value_in(
+            dag, m, [&](const std::string& task) { return "{{tasks." + task + ".outputs.parameters." + o + "}}"; });
+        add_need_param(a, "need-" + std::to_string(i++), value, "--need", need.id + "." + o + "=");
+      }
     }
   }
   return a;
@@ -289,7 +343,7 @@ std::optional<std::pair<std::string, std::string>> output_source(const model::Wo
 Value exported_outputs(Context& cx) {
   const model::Workflow& wf = cx.wf;
   for (const auto& s : wf.steps) {
-    Reads r = reads_of(s);
+    Reads r = reads_of(wf, s);
     for (const auto& [id, names] : r.outputs)
       if (const model::Step* src = step_named(wf, id)) cx.exported[src->id].insert(names.begin(), names.end());
     for (const auto& id : r.whole)
@@ -319,7 +373,7 @@ void fan_out(Context& cx, const model::Step& s, Obj& task, TaskArgs& a) {
   const model::Matrix& m = *s.matrix;
   if (!m.dynamic) {
     task.emplace_back("withItems", Value(Arr(m.instances.begin(), m.instances.end())));
-  } else if (auto src = with_param_source(cx.wf, m)) {
+  } else if (auto src = with_param_source(cx.wf, s)) {
     task.emplace_back("withParam", "{{tasks." + k8s_name(src->first) + ".outputs.parameters." + src->second + "}}");
   } else {
     cx.notes.push_back(s.id + ": matrix is not exported (only a static matrix or `${{ fromJSON(steps.S.outputs.O) }}` "
@@ -331,6 +385,72 @@ void fan_out(Context& cx, const model::Step& s, Obj& task, TaskArgs& a) {
     cx.notes.push_back(s.id + ": max-parallel is not exported (Argo limits parallelism per template, not per task)");
   if (m.fail_fast)
     cx.notes.push_back(s.id + ": fail-fast is not exported: in Argo the other instances run to their end");
+}
+
+// The template of a workflow step's nested DAG.
+std::string dag_template_name(const model::Step& call) { return k8s_name(call.id + "/"); }
+
+// Step i's task in the DAG of its scope, and its container template. A
+// workflow step has two tasks: one in its scope's DAG running the nested
+// DAG of the file it calls, and one at the end of that DAG running `wf step`
+// of it (its outcome and outputs from the file's steps).
+void add_task(Context& cx, size_t i, std::vector<Arr>& dags, Arr& templates) {
+  const model::Step& s = cx.wf.steps[i];
+  Gate g = map_gate(cx.wf, i);
+  if (!g.exact) cx.notes.push_back(s.id + ": if: " + core::trim(s.if_->text()) + " is evaluated by wf step (" + g.why + ")");
+  if (s.calls) {
+    Obj task{{"name", k8s_name(s.id)}, {"template", dag_template_name(s)}};
+    if (!g.depends.empty()) task.emplace_back("depends", g.depends);
+    if (!g.when.empty()) task.emplace_back("when", g.when);
+    Arr params;
+    for (const auto& [name, value] : cx.scope_params[*s.calls])
+      params.push_back(Value(Obj{{"name", name}, {"value", value}}));
+    if (!params.empty()) task.emplace_back("arguments", Value(Obj{{"parameters", Value(std::move(params))}}));
+    dags[s.scope].push_back(Value(std::move(task)));
+    // Its end: after every last step of the file, whatever they did.
+    TaskArgs a = task_args(cx, i, true, *s.calls);
+    std::vector<std::string> after;
+    for (const auto& n : s.needs) {
+      std::string t = k8s_name(n.id);
+      after.push_back("(" + t + ".Succeeded || " + t + ".Failed || " + t + ".Errored || " + t + ".Skipped || " + t +
+                      ".Omitted)");
+    }
+    Obj end{{"name", k8s_name(s.id)}, {"template", k8s_name(s.id)}, {"depends", core::join(after, " && ")}};
+    if (!a.task_params.empty()) end.emplace_back("arguments", Value(Obj{{"parameters", Value(a.task_params)}}));
+    dags[*s.calls].push_back(Value(std::move(end)));
+    templates.push_back(container_template(cx, i, a));
+    return;
+  }
+  TaskArgs a = task_args(cx, i, s.if_ && s.if_->uses_status_function(), s.scope);
+  Obj task{{"name", k8s_name(s.id)}, {"template", k8s_name(s.id)}};
+  if (!g.depends.empty()) task.emplace_back("depends", g.depends);
+  if (!g.when.empty()) task.emplace_back("when", g.when);
+  if (s.matrix) fan_out(cx, s, task, a);
+  if (!a.task_params.empty()) task.emplace_back("arguments", Value(Obj{{"parameters", Value(a.task_params)}}));
+  dags[s.scope].push_back(Value(std::move(task)));
+  templates.push_back(container_template(cx, i, a));
+}
+
+// A called file's DAG: what it takes from the DAG around it, and its
+// workflow step's outcome and outputs (from the task that ends it).
+Value nested_dag(Context& cx, size_t sc, Arr& tasks) {
+  const model::Step& call = cx.wf.steps[cx.wf.scopes[sc].call];
+  Obj t{{"name", dag_template_name(call)}};
+  Arr inputs;
+  for (const auto& [name, value] : cx.scope_params[sc]) inputs.push_back(Value(Obj{{"name", name}}));
+  if (!inputs.empty()) t.emplace_back("inputs", Value(Obj{{"parameters", Value(std::move(inputs))}}));
+  Arr outputs;
+  std::string end = k8s_name(call.id);
+  auto add = [&](const std::string& name) {
+    outputs.push_back(Value(Obj{
+        {"name", name}, {"valueFrom", Value(Obj{{"parameter", "{{tasks." + end + ".outputs.parameters." + name + "}}"}})}}));
+  };
+  add("wf-outcome");
+  if (auto it = cx.exported.find(call.id); it != cx.exported.end())
+    for (const auto& o : it->second) add(o);
+  t.emplace_back("outputs", Value(Obj{{"parameters", Value(std::move(outputs))}}));
+  t.emplace_back("dag", Value(Obj{{"tasks", Value(std::move(tasks))}}));
+  return Value(std::move(t));
 }
 
 }  // namespace
@@ -361,23 +481,19 @@ Export export_workflow(const model::Workflow& wf, const ExportOptions& opt) {
   Context cx{wf, opt, fs::path(wf.file).filename().string(),
              opt.secret_name.empty() ? name + "-secrets" : opt.secret_name, {}, ex.notes};
   Value main_outputs = exported_outputs(cx);
-  Arr tasks, templates;
-  for (size_t i = 0; i < wf.steps.size(); ++i) {
-    const model::Step& s = wf.steps[i];
-    Gate g = map_gate(wf, i);
-    if (!g.exact) ex.notes.push_back(s.id + ": if: " + core::trim(s.if_->text()) + " is evaluated by wf step (" + g.why + ")");
-    TaskArgs a = task_args(cx, i, s.if_ && s.if_->uses_status_function());
-    Obj task{{"name", k8s_name(s.id)}, {"template", k8s_name(s.id)}};
-    if (!g.depends.empty()) task.emplace_back("depends", g.depends);
-    if (!g.when.empty()) task.emplace_back("when", g.when);
-    if (s.matrix) fan_out(cx, s, task, a);
-    if (!a.task_params.empty()) task.emplace_back("arguments", Value(Obj{{"parameters", Value(a.task_params)}}));
-    tasks.push_back(Value(std::move(task)));
-    templates.push_back(container_template(cx, i, a));
-  }
+  const size_t scopes = std::max<size_t>(1, wf.scopes.size());
+  cx.scope_params.resize(scopes);
+  std::vector<Arr> dags(scopes);  // each scope's DAG tasks
+  Arr templates;
+  // Inner scopes first: a nested DAG's parameters are known when the task
+  // of its workflow step is made (a called file's scopes come after its caller's).
+  for (size_t sc = scopes; sc-- > 0;)
+    for (size_t i = 0; i < wf.steps.size(); ++i)
+      if (wf.steps[i].scope == sc) add_task(cx, i, dags, templates);
+  for (size_t sc = scopes; sc-- > 1;) templates.push_back(nested_dag(cx, sc, dags[sc]));
   Obj main{{"name", "main"}};
   if (!main_outputs.as_array().empty()) main.emplace_back("outputs", Value(Obj{{"parameters", main_outputs}}));
-  main.emplace_back("dag", Value(Obj{{"tasks", Value(std::move(tasks))}}));
+  main.emplace_back("dag", Value(Obj{{"tasks", Value(std::move(dags[0]))}}));
   templates.insert(templates.begin(), Value(std::move(main)));
 
   Obj labels{{"app.kubernetes.io/managed-by", "wf"}, {"wf.dev/workflow", name}};
