@@ -28,6 +28,18 @@ constexpr const char* kOutputsDir = "/tmp/wf-outputs";
 constexpr const char* kStateDir = "/wf-state";
 constexpr int kDeadlineSlackSeconds = 30;
 
+// A called file's ConfigMap key: its path relative to the workflow file,
+// '/' as '.' and ".." as "up" (keys are [-._a-zA-Z0-9]+).
+std::string config_key(const std::string& rel) {
+  std::string key;
+  for (const auto& part : fs::path(rel)) {
+    std::string p = part.string() == ".." ? "up" : part.string();
+    key += (key.empty() ? "" : ".") + p;
+  }
+  return key;
+}
+
+
 
 // What each step's expressions read of other steps: outputs by name, and
 // the steps read whole (all outputs, not known before the run).
@@ -259,7 +271,11 @@ TaskArgs task_args(Context& cx, size_t index, bool status_step, size_t dag) {
     // A direct need of a step without a status function has run (its
     // depends says so): its own wf-outcome tells skipped from succeeded.
     bool ran = direct.count(need.id) && !status_step && need.scope == dag;
-    bool coe = need.continue_on_error;
+    // A workflow step's node (a nested DAG) Succeeds when its file's steps
+    // skipped themselves, as does a step wf step skipped: for those the
+    // wf-outcome it reported tells (the task ending a nested DAG reads all
+    // of its file's steps that way).
+    bool coe = need.continue_on_error || need.calls || (step.calls && need.scope == dag);
     std::string outcome = cx.value_in(dag, m, [&](const std::string& task) {
       std::string reported = "{{tasks." + task + ".outputs.parameters.wf-outcome}}";
       // A continue-on-error step Succeeds in Argo on its last failure: its
@@ -300,6 +316,11 @@ Value container_template(const Context& cx, size_t index, TaskArgs& a) {
                              {"mountPath", (fs::path(cx.opt.workdir) / cx.file_name).string()},
                              {"subPath", cx.file_name},
                              {"readOnly", true}}));
+  for (const auto& [rel, text] : cx.opt.called_files)
+    mounts.push_back(Value(Obj{{"name", "workflow"},
+                               {"mountPath", (fs::path(cx.opt.workdir) / rel).lexically_normal().string()},
+                               {"subPath", config_key(rel)},
+                               {"readOnly", true}}));
   if (!cx.opt.state_claim.empty()) mounts.push_back(Value(Obj{{"name", "wf-state"}, {"mountPath", kStateDir}}));
   secrets_of(cx, env, mounts);
   Obj container{{"image", cx.opt.image},
@@ -385,6 +406,12 @@ void fan_out(Context& cx, const model::Step& s, Obj& task, TaskArgs& a) {
     cx.notes.push_back(s.id + ": max-parallel is not exported (Argo limits parallelism per template, not per task)");
   if (m.fail_fast)
     cx.notes.push_back(s.id + ": fail-fast is not exported: in Argo the other instances run to their end");
+}
+
+Obj config_data(const std::string& file_name, const ExportOptions& opt) {
+  Obj data{{file_name, opt.file_text}};
+  for (const auto& [rel, text] : opt.called_files) data.emplace_back(config_key(rel), text);
+  return data;
 }
 
 // The template of a workflow step's nested DAG.
@@ -508,7 +535,7 @@ Export export_workflow(const model::Workflow& wf, const ExportOptions& opt) {
   ex.config_map = Value(Obj{{"apiVersion", "v1"},
                             {"kind", "ConfigMap"},
                             {"metadata", Value(std::move(cm_meta))},
-                            {"data", Value(Obj{{cx.file_name, opt.file_text}})}});
+                            {"data", Value(config_data(cx.file_name, opt))}});
   Arr volumes{Value(Obj{{"name", "workflow"}, {"configMap", Value(Obj{{"name", name + "-wf"}})}})};
   bool file_secrets = false;
   for (const auto& sd : wf.secrets) file_secrets = file_secrets || (!sd.env && sd.file);

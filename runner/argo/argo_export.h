@@ -3,6 +3,7 @@
 // `Workflow` whose entrypoint DAG has one task per step, each running
 // `wf step`. The mapping and what is exact are specified in docs/argo.md.
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,9 @@ struct ExportOptions {
   std::string state_claim;       // "": state stays in the pod
   core::Value inputs;            // object: parameter defaults (resolved inputs)
   std::string file_text;         // the workflow file, for the ConfigMap
+  /// The files its workflow steps call (path relative to the workflow
+  /// file's directory -> text): in the ConfigMap too, mounted at that path.
+  std::map<std::string, std::string> called_files;
 };
 
 struct Export {

@@ -1,6 +1,7 @@
 // `wf export argo FILE`: the mapping is runner/argo; this reads the file,
 // resolves the parameter defaults and prints.
 
+#include <filesystem>
 #include <fstream>
 #include <ostream>
 #include <sstream>
@@ -11,6 +12,8 @@
 #include "runner/model/inputs.h"
 
 namespace wf::cli {
+
+namespace fs = std::filesystem;
 
 int cmd_export_argo(const Env& env, const ExportArgs& args) {
   auto wf = load_checked(args.file, env.registry, env.err);
@@ -53,6 +56,14 @@ int cmd_export_argo(const Env& env, const ExportArgs& args) {
   opt.state_claim = args.state_claim;
   opt.inputs = core::Value(std::move(given));
   opt.file_text = text.str();
+  // The files workflow steps call go into the ConfigMap too: wf step loads them.
+  for (size_t sc = 1; sc < wf->scopes.size(); ++sc) {
+    std::string rel = fs::path(wf->scopes[sc].file).lexically_relative(fs::path(args.file).parent_path()).string();
+    std::ifstream called(wf->scopes[sc].file, std::ios::binary);
+    std::stringstream called_text;
+    called_text << called.rdbuf();
+    opt.called_files.emplace(rel, called_text.str());
+  }
   argo::Export ex = argo::export_workflow(*wf, opt);
   for (const auto& n : ex.notes) env.err << "wf: " << n << "\n";
   env.out << argo::to_yaml(ex);

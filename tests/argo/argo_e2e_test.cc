@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "runner/argo/argo_export.h"
 #include "tests/argo/wf_image.h"
 #include "tests/fixtures/argo/argo_emulator.h"
 #include "tests/fixtures/argo/docker_task_runner.h"
@@ -41,6 +42,17 @@ json wf_run_report(const TempDir& dir) {
   auto runs = run_dirs(dir.path() + "/.wf");
   REQUIRE_FALSE(runs.empty());
   return json::parse(read_file(runs.back() + "/report.json"));
+}
+
+// The emulator's name of step `id`'s node: a called file's step is a task
+// of its workflow step's nested DAG ("deploy.deploy-render-1a2b3c").
+std::string node_of(const std::string& id) {
+  std::string key;
+  for (size_t slash = id.find('/'); ; slash = id.find('/', slash + 1)) {
+    std::string head = id.substr(0, slash);
+    key += (key.empty() ? "" : ".") + wf::argo::k8s_name(head);
+    if (slash == std::string::npos) return key;
+  }
 }
 
 }  // namespace
@@ -121,5 +133,41 @@ TEST_CASE("argo e2e: the wf image runs wf step, and wf run and the exported Work
     CHECK(leaf.outputs.at("wf-outcome") == "failure");
     CHECK(argo->outputs.at("summary") == report["outputs"]["summary"].get<std::string>());
     CHECK(argo->outputs.at("summary") == "forty-two! skipped yes match failure failure-success");
+  }
+  SECTION("a workflow step: its called file as a nested DAG, and wf run and Argo agree") {
+    DockerEngine& engine = DockerEngine::shared();
+    const std::string& image = shared_wf_image();
+    TempDir dir;
+    dir.write("argo-calls.yaml", read_file(WF_SOURCE_DIR "/tests/argo/data/argo-calls.yaml"));
+    dir.write("lib/argo-calls-cluster.yaml", read_file(WF_SOURCE_DIR "/tests/argo/data/lib/argo-calls-cluster.yaml"));
+    CommandResult ran = run_wf_local({"run", "argo-calls.yaml"}, dir.path(), {{"E2E_TOKEN", "let-me-in"}}, 120);
+    INFO(ran.out << ran.err);
+    REQUIRE(ran.exit_code == 0);
+    json report = json::parse(read_file(run_dirs(dir.path() + "/.wf").back() + "/report.json"));
+
+    CommandResult exported = run_wf_local({"export", "argo", "argo-calls.yaml", "--image", image}, dir.path());
+    INFO(exported.err);
+    REQUIRE(exported.exit_code == 0);
+    auto wf = parse_manifest(exported.out);
+    if (!wf) FAIL("the export is not a manifest the emulator reads: " << wf.error() << "\n" << exported.out);
+    EmulatorOptions options;
+    options.secrets["argo-calls-secrets"]["token"] = "let-me-in";
+    DockerTaskRunner::Options docker;
+    docker.docker_host = engine.host();
+    DockerTaskRunner runner(docker);
+    auto argo = emulate(*wf, runner, options);
+    if (!argo) FAIL("the emulator refused the export: " << argo.error());
+    INFO(result_json(*argo));
+    CHECK(phase_name(argo->phase) == std::string("Succeeded"));
+    for (const auto& step : report["steps"]) {
+      std::string id = step["id"];
+      INFO("step " << id << " as node " << node_of(id));
+      if (step["outcome"] == "skipped" && id.find('/') != std::string::npos) continue;  // not reached in Argo
+      REQUIRE(argo->tasks.count(node_of(id)));
+      CHECK(outcome_in_argo(argo->tasks.at(node_of(id))) == step.value("outcome", ""));
+    }
+    CHECK(argo->tasks.at("deploy").outputs.at("url") == "https://eu-1@1.2.3");
+    CHECK(argo->outputs.at("summary") == report["outputs"]["summary"].get<std::string>());
+    CHECK(argo->outputs.at("summary") == "https://eu-1@1.2.3 skipped");
   }
 }

@@ -302,3 +302,45 @@ TEST_CASE("argo emulator: withItems and withParam fan a task out, and outputs ag
   CHECK(phase_of(failed, "b") == "Failed");
   CHECK(failed.tasks.at("b").message == "child 'b-0' failed");
 }
+
+TEST_CASE("argo emulator: a task running a DAG template takes arguments as inputs and gives its outputs", "[argo]") {
+  auto wf = manifest(dag_workflow(
+      "      - {name: a, template: step}\n"
+      "      - {name: inner, template: sub, depends: a.Succeeded,"
+      " arguments: {parameters: [{name: p, value: '{{tasks.a.outputs.parameters.o}}'}]}}\n"
+      "      - {name: c, template: step, depends: inner.Succeeded,"
+      " arguments: {parameters: [{name: x, value: 'got {{tasks.inner.outputs.parameters.r}}'}]}}\n",
+      "  - name: sub\n    inputs: {parameters: [{name: p}]}\n"
+      "    outputs: {parameters: [{name: r, valueFrom: {parameter: '{{tasks.b.outputs.parameters.o}}'}}]}\n"
+      "    dag:\n      tasks:\n"
+      "      - {name: b, template: step, arguments: {parameters: [{name: x, value: 'in {{inputs.parameters.p}}'}]}}\n"));
+  FakeRunner runner;
+  runner.tasks["a"] = [](const TaskRun&) { return FakeRunner::ok({{"/tmp/o", "1"}}); };
+  runner.tasks["b"] = [](const TaskRun&) { return FakeRunner::ok({{"/tmp/o", "2"}}); };
+  auto r = run_workflow(wf, runner);
+  CHECK(phase_name(r.phase) == std::string("Succeeded"));
+  REQUIRE(runner.last_run_of("b"));
+  CHECK(runner.last_run_of("b")->container.args == std::vector<std::string>{"echo in 1"});
+  CHECK(phase_name(r.tasks.at("inner").phase) == std::string("Succeeded"));
+  CHECK(r.tasks.at("inner").outputs.at("r") == "2");
+  CHECK(r.tasks.at("inner.b").outputs.at("o") == "2");
+  REQUIRE(runner.last_run_of("c"));
+  CHECK(runner.last_run_of("c")->container.args == std::vector<std::string>{"echo got 2"});
+  CHECK(r.order == std::vector<std::string>{"a", "inner.b", "inner", "c"});
+}
+
+TEST_CASE("argo emulator: a failed task fails its nested DAG's node, and what depends on it is omitted", "[argo]") {
+  auto wf = manifest(dag_workflow(
+      "      - {name: inner, template: sub}\n"
+      "      - {name: c, template: step, depends: inner.Succeeded}\n",
+      "  - name: sub\n    dag:\n      tasks:\n      - {name: b, template: step}\n"
+      "      - {name: d, template: step, depends: b.Succeeded}\n"));
+  FakeRunner runner;
+  runner.tasks["b"] = [](const TaskRun&) { return FakeRunner::fail(1); };
+  auto r = run_workflow(wf, runner);
+  CHECK(phase_name(r.phase) == std::string("Failed"));
+  CHECK(phase_name(r.tasks.at("inner").phase) == std::string("Failed"));
+  CHECK(phase_name(r.tasks.at("inner.d").phase) == std::string("Omitted"));
+  CHECK(phase_name(r.tasks.at("c").phase) == std::string("Omitted"));
+  CHECK_FALSE(runner.last_run_of("c"));
+}
