@@ -621,8 +621,7 @@ core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, cons
   end.steps.reserve(scheduler.states().size());
   for (const auto& s : scheduler.states()) end.steps.push_back(detail::step_end(s, run));
   end.outputs = scheduler.workflow_outputs();
-  auto written =
-      write_file_atomic(run.run_dir + "/report.json", detail::report_text(run, scheduler.states(), end) + "\n");
+  auto written = detail::write_report_json(run, scheduler.states(), end);
   if (!written) {
     // The journal still holds every step's end: say so, and go on.
     std::fprintf(stderr, "wf: warning: %s (the journal has the run's record)\n", written.error().c_str());
