@@ -43,8 +43,7 @@ class Scheduler {
       : run_(run),
         previous_(previous),
         plan_(graph::Plan::of(*run.wf, run.options->keep_going, run.options->only)),
-        needs_(graph::need_indexes(*run.wf)),
-        entries_(run.wf->steps.size()) {
+        needs_(graph::need_indexes(*run.wf)) {
     const auto& wf = *run.wf;
     states_.reserve(wf.steps.size());
     for (size_t i = 0; i < wf.steps.size(); ++i) {
@@ -114,9 +113,10 @@ class Scheduler {
   /// The workflow's `outputs:` against the final state of every step.
   std::vector<std::pair<std::string, std::string>> workflow_outputs() {
     std::vector<std::pair<std::string, std::string>> out;
+    if (run_.wf->outputs.empty()) return out;  // no copy of every step's entry
     Value::Object all;
     for (size_t i = 0; i < states_.size(); ++i)
-      if (!entries_[i].is_null()) all.emplace_back(states_[i].step->id, entries_[i]);
+      if (Value e = entry(i); !e.is_null()) all.emplace_back(states_[i].step->id, std::move(e));
     expr::EvalContext ctx;
     ctx.named_values = step_named_values(run_.values, Value(std::move(all)), Value(Value::Object{}), 1);
     ctx.hash_files_root = run_.wf->dir;
@@ -203,17 +203,17 @@ class Scheduler {
 
   // `steps` as step i's expressions see it: the steps they name (the loader
   // requires those among its transitive needs), or every transitive need
-  // when an expression reads `steps` whole. Built per step from entries
-  // made once, so starting a step costs what it reads, not the run's size.
+  // when an expression reads `steps` whole. Built per step from the entries
+  // it reads, so starting a step costs what it reads, not the run's size.
   Value steps_context(size_t i) const {
     const model::Step& step = *states_[i].step;
     Value::Object out;
     auto add = [&](size_t n) {
-      if (entries_[n].is_null()) return;
+      if (states_[n].finish_seq == 0) return;
       const std::string& id = states_[n].step->id;
       for (const auto& [k, v] : out)
         if (k == id) return;
-      out.emplace_back(id, entries_[n]);
+      out.emplace_back(id, entry(n));
     };
     if (step.reads_all_steps) {
       for (size_t n : graph::transitive_needs(needs_, i)) add(n);
@@ -222,6 +222,17 @@ class Scheduler {
         if (const model::Step* s = run_.wf->step(ref.id)) add(static_cast<size_t>(s - run_.wf->steps.data()));
     }
     return Value(std::move(out));
+  }
+
+  // steps.<id> of step i once it finished (null until then): made when an
+  // expression reads it, not held for every step of the run.
+  Value entry(size_t i) const {
+    const StepState& s = states_[i];
+    if (s.finish_seq == 0) return Value();
+    const char* conclusion =
+        s.outcome == Outcome::kFailure && s.step->continue_on_error ? "success" : outcome_name(s.outcome);
+    return Value(Value::Object{
+        {"outputs", s.outputs}, {"outcome", outcome_name(s.outcome)}, {"conclusion", conclusion}});
   }
 
   // ---- state changes ----
@@ -415,10 +426,6 @@ class Scheduler {
   void finished(StepState& s) {
     s.finish_seq = ++finished_count_;
     if (!s.exports.is_null()) ++exporters_;
-    const char* conclusion =
-        s.outcome == Outcome::kFailure && s.step->continue_on_error ? "success" : outcome_name(s.outcome);
-    entries_[s.index] = Value(Value::Object{
-        {"outputs", s.outputs}, {"outcome", outcome_name(s.outcome)}, {"conclusion", conclusion}});
     journal_finished(s);
     StepEnd end = detail::step_end(s, run_);
     if (core::log::enabled(core::log::Level::kDebug) && s.phase == Phase::kDone && !s.attempts.empty())
@@ -448,7 +455,6 @@ class Scheduler {
   graph::Plan plan_;
   std::vector<std::vector<size_t>> needs_;  // graph::need_indexes, built once
   std::vector<StepState> states_;
-  std::vector<Value> entries_;   // steps.<id> of each finished step (null until then)
   size_t jobs_ = 1;
   size_t finished_count_ = 0;
   size_t exporters_ = 0;         // finished steps with $GITHUB_ENV/$GITHUB_PATH exports
