@@ -45,7 +45,6 @@ class Scheduler {
         previous_(previous),
         plan_(graph::Plan::of(*run.wf, run.options->keep_going, run.options->only)),
         needs_(graph::need_indexes(*run.wf)),
-        entries_(run.wf->steps.size()),
         scopes_(std::max<size_t>(1, run.wf->scopes.size())) {
     const auto& wf = *run.wf;
     states_.reserve(wf.steps.size());
@@ -117,9 +116,10 @@ class Scheduler {
   /// The workflow's `outputs:` against the final state of every step.
   std::vector<std::pair<std::string, std::string>> workflow_outputs() {
     std::vector<std::pair<std::string, std::string>> out;
+    if (run_.wf->outputs.empty()) return out;  // no copy of every step's entry
     Value::Object all;
     for (size_t i = 0; i < states_.size(); ++i)
-      if (!entries_[i].is_null()) all.emplace_back(states_[i].step->id, entries_[i]);
+      if (Value e = entry(i); !e.is_null()) all.emplace_back(states_[i].step->id, std::move(e));
     expr::EvalContext ctx;
     ctx.named_values = step_named_values(run_.values, Value(std::move(all)), Value(Value::Object{}), 1);
     ctx.hash_files_root = run_.wf->dir;
@@ -287,7 +287,7 @@ class Scheduler {
       const StepState& m = states_[n];
       if (m.step->scope != sc) continue;
       members.push_back(Member{m.step, m.outcome, m.reason});
-      if (!entries_[n].is_null()) steps.emplace_back(m.step->id.substr(prefix.size()), entries_[n]);
+      if (m.finish_seq != 0) steps.emplace_back(m.step->id.substr(prefix.size()), entry(n));
       reused = reused && m.reused;
       if (m.start && (!first || *m.start < *first)) first = m.start;
     }
@@ -306,19 +306,19 @@ class Scheduler {
 
   // `steps` as step i's expressions see it: the steps they name (the loader
   // requires those among its transitive needs), or every transitive need
-  // when an expression reads `steps` whole. Built per step from entries
-  // made once, so starting a step costs what it reads, not the run's size.
+  // when an expression reads `steps` whole. Built per step from the entries
+  // it reads, so starting a step costs what it reads, not the run's size.
   // A called file's steps see the steps of their file, by their ids there.
   Value steps_context(size_t i) const {
     const model::Step& step = *states_[i].step;
     const size_t strip = step.scope == 0 ? 0 : run_.wf->scopes[step.scope].prefix.size();
     Value::Object out;
     auto add = [&](size_t n) {
-      if (entries_[n].is_null() || states_[n].step->scope != step.scope) return;
+      if (states_[n].finish_seq == 0 || states_[n].step->scope != step.scope) return;
       std::string id = states_[n].step->id.substr(strip);
       for (const auto& [k, v] : out)
         if (k == id) return;
-      out.emplace_back(std::move(id), entries_[n]);
+      out.emplace_back(std::move(id), entry(n));
     };
     if (step.reads_all_steps) {
       for (size_t n : graph::transitive_needs(needs_, i)) add(n);
@@ -327,6 +327,17 @@ class Scheduler {
         if (const model::Step* s = run_.wf->step(ref.id)) add(static_cast<size_t>(s - run_.wf->steps.data()));
     }
     return Value(std::move(out));
+  }
+
+  // steps.<id> of step i once it finished (null until then): made when an
+  // expression reads it, not held for every step of the run.
+  Value entry(size_t i) const {
+    const StepState& s = states_[i];
+    if (s.finish_seq == 0) return Value();
+    const char* conclusion =
+        s.outcome == Outcome::kFailure && s.step->continue_on_error ? "success" : outcome_name(s.outcome);
+    return Value(Value::Object{
+        {"outputs", s.outputs}, {"outcome", outcome_name(s.outcome)}, {"conclusion", conclusion}});
   }
 
   // ---- state changes ----
@@ -525,10 +536,6 @@ class Scheduler {
   void finished(StepState& s) {
     s.finish_seq = ++finished_count_;
     if (!s.exports.is_null()) ++exporters_;
-    const char* conclusion =
-        s.outcome == Outcome::kFailure && s.step->continue_on_error ? "success" : outcome_name(s.outcome);
-    entries_[s.index] = Value(Value::Object{
-        {"outputs", s.outputs}, {"outcome", outcome_name(s.outcome)}, {"conclusion", conclusion}});
     journal_finished(s);
     StepEnd end = detail::step_end(s, run_);
     if (core::log::enabled(core::log::Level::kDebug) && s.phase == Phase::kDone && !s.attempts.empty())
@@ -558,7 +565,6 @@ class Scheduler {
   graph::Plan plan_;
   std::vector<std::vector<size_t>> needs_;  // graph::need_indexes, built once
   std::vector<StepState> states_;
-  std::vector<Value> entries_;   // steps.<id> of each finished step (null until then)
   std::vector<ScopeState> scopes_;  // per Workflow::scopes entry
   size_t jobs_ = 1;
   size_t finished_count_ = 0;
@@ -732,8 +738,7 @@ core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, cons
   end.steps.reserve(scheduler.states().size());
   for (const auto& s : scheduler.states()) end.steps.push_back(detail::step_end(s, run));
   end.outputs = scheduler.workflow_outputs();
-  auto written =
-      write_file_atomic(run.run_dir + "/report.json", detail::report_text(run, scheduler.states(), end) + "\n");
+  auto written = detail::write_report_json(run, scheduler.states(), end);
   if (!written) {
     // The journal still holds every step's end: say so, and go on.
     std::fprintf(stderr, "wf: warning: %s (the journal has the run's record)\n", written.error().c_str());

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "runner/core/json.h"
 #include "runner/exec/run_state.h"
@@ -107,10 +108,12 @@ std::string escape_script_json(std::string_view json) {
 }
 
 std::string render_report_html(const core::Value& data) {
-  std::string page = kReportHtmlTemplate;
-  size_t at = page.find(kDataMarker);
-  if (at == std::string::npos) return page;  // a broken template; the test of the page finds it
-  page.replace(at, kDataMarker.size(), escape_script_json(core::to_json(data)));
+  std::string_view tpl = kReportHtmlTemplate;
+  size_t at = tpl.find(kDataMarker);
+  if (at == std::string_view::npos) return std::string(tpl);  // a broken template; the test of the page finds it
+  std::string page(tpl.substr(0, at));
+  page += escape_script_json(core::to_json(data));
+  page += tpl.substr(at + kDataMarker.size());
   return page;
 }
 
@@ -151,36 +154,71 @@ std::vector<size_t> critical_path(const std::vector<std::optional<Millis>>& ends
   return chain;
 }
 
-Value report_page_data(const RunShared& run, const std::vector<StepState>& states, const RunEnd& end) {
-  std::vector<bool> critical(states.size(), false);
-  for (size_t i : critical_path(step_ends(states), graph::need_indexes(*run.wf))) critical[i] = true;
-  Value::Array steps;
-  size_t budget = kLogTailTotalBytes;
-  for (size_t i = 0; i < states.size(); ++i) steps.push_back(step_data(run, states[i], critical[i], budget));
+namespace {
+
+// The page's data object without its steps ("steps": [] last).
+Value page_head(const RunShared& run, const RunEnd& end) {
   Value::Object outputs;
   for (const auto& [k, v] : end.outputs) outputs.emplace_back(k, v);
-  Value data(Value::Object{{"run_id", end.run_id},
-                           {"workflow", run.values.workflow},
-                           {"description", run.wf->description},
-                           {"file", run.wf->file},
-                           {"started_at", run.started_at},
-                           {"ok", end.ok},
-                           {"cancelled", end.cancelled},
-                           {"exit_code", end.exit_code},
-                           {"duration_ms", ms(end.duration)},
-                           {"inputs", run.values.inputs},
-                           {"secrets", secret_names(*run.wf)},
-                           {"outputs", Value(std::move(outputs))},
-                           {"steps", Value(std::move(steps))}});
-  // One pass over everything: values, reasons, log tails (masked when
-  // written, but a secret registered later in the run is masked here too).
-  return run.masked(data);
+  return Value(Value::Object{{"run_id", end.run_id},
+                             {"workflow", run.values.workflow},
+                             {"description", run.wf->description},
+                             {"file", run.wf->file},
+                             {"started_at", run.started_at},
+                             {"ok", end.ok},
+                             {"cancelled", end.cancelled},
+                             {"exit_code", end.exit_code},
+                             {"duration_ms", ms(end.duration)},
+                             {"inputs", run.values.inputs},
+                             {"secrets", secret_names(*run.wf)},
+                             {"outputs", Value(std::move(outputs))},
+                             {"steps", Value(Value::Array{})}});
+}
+
+// One piece of the page's data: masked (a secret registered late in the run
+// is masked here too), as JSON, safe inside the <script> element. Pieces
+// split the JSON text between values, so no escape spans two of them.
+std::string page_piece(const RunShared& run, const Value& v) {
+  return escape_script_json(core::to_json(run.masked(v)));
+}
+
+}  // namespace
+
+void write_report_page_data(const RunShared& run, const std::vector<StepState>& states, const RunEnd& end,
+                            const std::function<void(std::string_view)>& out) {
+  std::string head = page_piece(run, page_head(run, end));
+  constexpr std::string_view kEmptySteps = "[]}";
+  if (states.empty() || head.size() < kEmptySteps.size() ||
+      head.compare(head.size() - kEmptySteps.size(), kEmptySteps.size(), kEmptySteps) != 0) {
+    out(head);
+    return;
+  }
+  head.resize(head.size() - kEmptySteps.size());
+  head += "[";
+  out(head);
+  std::vector<bool> critical(states.size(), false);
+  for (size_t i : critical_path(step_ends(states), graph::need_indexes(*run.wf))) critical[i] = true;
+  size_t budget = kLogTailTotalBytes;
+  for (size_t i = 0; i < states.size(); ++i) {
+    if (i > 0) out(",");
+    out(page_piece(run, step_data(run, states[i], critical[i], budget)));
+  }
+  out("]}");
 }
 
 core::Expected<bool, std::string> write_report_html(const RunShared& run, const std::vector<StepState>& states,
                                                     const RunEnd& end) {
-  return write_file_atomic((fs::path(run.run_dir) / "report.html").string(),
-                           render_report_html(report_page_data(run, states, end)));
+  AtomicFile file((fs::path(run.run_dir) / "report.html").string());
+  std::string_view tpl = kReportHtmlTemplate;
+  size_t at = tpl.find(kDataMarker);
+  if (at == std::string_view::npos) {
+    file.write(tpl);  // a broken template; the test of the page finds it
+    return file.commit();
+  }
+  file.write(tpl.substr(0, at));
+  write_report_page_data(run, states, end, [&](std::string_view piece) { file.write(piece); });
+  file.write(tpl.substr(at + kDataMarker.size()));
+  return file.commit();
 }
 
 }  // namespace wf::exec

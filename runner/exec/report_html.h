@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,7 +29,7 @@ struct StepState;
 /// occur only inside its strings, where the escapes mean the same).
 std::string escape_script_json(std::string_view json);
 
-/// The page with `data` (the object report_page_data() builds) embedded.
+/// The page with `data` (the object write_report_page_data() streams) embedded.
 /// Pure; every string of `data` must already be masked.
 std::string render_report_html(const core::Value& data);
 
@@ -52,15 +53,18 @@ std::vector<size_t> critical_path(const std::vector<std::optional<std::chrono::m
 inline constexpr size_t kLogTailBytes = 8 * 1024;            // per attempt
 inline constexpr size_t kLogTailTotalBytes = 2 * 1024 * 1024;  // per page
 
-/// The page's data for a finished run: its summary, inputs and outputs,
-/// secrets' names, every step with its needs, times, attempts (with log
-/// tails), outputs and whether it is on the critical path. Every string
-/// passes through the run's SecretMasker (secrets added during the run
-/// included).
-core::Value report_page_data(const detail::RunShared& run, const std::vector<detail::StepState>& states,
-                             const RunEnd& end);
+/// The page's data for a finished run, as the JSON text the page embeds
+/// (escape_script_json applied), given to `out` piece by piece (the run's
+/// head, then one step at a time) so a large run's page is never held
+/// whole: its summary, inputs and outputs, secrets' names, every step with
+/// its needs, times, attempts (with log tails), outputs and whether it is
+/// on the critical path. Every string passes through the run's
+/// SecretMasker (secrets added during the run included).
+void write_report_page_data(const detail::RunShared& run, const std::vector<detail::StepState>& states,
+                            const RunEnd& end, const std::function<void(std::string_view)>& out);
 
-/// Writes run_dir/report.html (atomically). Returns true or a message
+/// Writes run_dir/report.html (atomically), streamed: the template around
+/// write_report_page_data()'s pieces. Returns true or a message
 /// naming the path.
 core::Expected<bool, std::string> write_report_html(const detail::RunShared& run,
                                                     const std::vector<detail::StepState>& states,

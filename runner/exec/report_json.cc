@@ -3,6 +3,7 @@
 
 #include "runner/core/json.h"
 #include "runner/exec/run_state.h"
+#include "runner/exec/state.h"
 
 namespace wf::exec::detail {
 
@@ -45,9 +46,11 @@ Value report_step(const RunShared& run, const StepState& s) {
 
 }  // namespace
 
-// report.json's text (indented by 2), written one step at a time: the whole
-// report as one value was the peak of a large run's memory.
-std::string report_text(const RunShared& run, const std::vector<StepState>& states, const RunEnd& end) {
+// report.json (indented by 2), written to run_dir/report.json one step at a
+// time: the whole report as one value (or one string) was the peak of a
+// large run's memory.
+core::Expected<bool, std::string> write_report_json(const RunShared& run, const std::vector<StepState>& states,
+                                                    const RunEnd& end) {
   Value head(Value::Object{{"run_id", end.run_id},
                            {"workflow", run.values.workflow},
                            {"file", run.wf->file},
@@ -58,17 +61,24 @@ std::string report_text(const RunShared& run, const std::vector<StepState>& stat
                            {"inputs", run.masked(run.values.inputs)},
                            {"outputs", outputs_json(end.outputs)},
                            {"steps", Value(Value::Array{})}});
+  AtomicFile file(run.run_dir + "/report.json");
   std::string out = core::to_json(head, 2);
-  if (states.empty()) return out;
+  if (states.empty()) {
+    file.write(out);
+    file.write("\n");
+    return file.commit();
+  }
   // Replace the empty steps array ("[]\n}" at the end) with the steps.
   out.resize(out.size() - std::string_view("[]\n}").size());
   out += "[";
   for (size_t i = 0; i < states.size(); ++i) {
     out += i == 0 ? "\n    " : ",\n    ";
     core::append_json(out, report_step(run, states[i]), 2, 2);
+    file.write(out);
+    out.clear();
   }
-  out += "\n  ]\n}";
-  return out;
+  file.write("\n  ]\n}\n");
+  return file.commit();
 }
 
 }  // namespace wf::exec::detail

@@ -118,10 +118,11 @@ core::Expected<std::unique_ptr<Journal>, std::string> open_run(RunShared& run, c
 /// builder for the scheduler and run_single_step.
 StepEnd step_end(const StepState& s, const RunShared& run);
 
-/// report.json's text (indented by 2), written one step at a time: the
-/// whole report as one value was the peak of a large run's memory
-/// (report_json.cc).
-std::string report_text(const RunShared& run, const std::vector<StepState>& states, const RunEnd& end);
+/// Writes run_dir/report.json (indented by 2, atomically) one step at a
+/// time: the whole report as one value was the peak of a large run's memory
+/// (report_json.cc). Returns true or a message naming the path.
+core::Expected<bool, std::string> write_report_json(const RunShared& run, const std::vector<StepState>& states,
+                                                    const RunEnd& end);
 
 /// Runs every attempt of a step (retries, backoff, timeouts) and fills
 /// job.state's outcome, outputs, attempts. Called on the step's own thread.

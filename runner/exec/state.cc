@@ -372,32 +372,65 @@ Pruned prune_runs(const std::string& state_dir, const std::string& workflow_key,
 
 // ---- atomic files --------------------------------------------------------
 
-core::Expected<bool, std::string> write_file_atomic(const std::string& path, const std::string& content) {
-  fs::path target(path);
-  std::string dir = target.parent_path().string();
+namespace {
+constexpr size_t kAtomicFileBuffer = 64 * 1024;
+}  // namespace
+
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+  fs::path target(path_);
+  std::string prefix = (target.parent_path() / ".").string() + target.filename().string();
   std::random_device rd;
-  std::string tmp;
-  int fd = -1;
-  for (int i = 0; i < 100 && fd < 0; ++i) {
+  for (int i = 0; i < 100 && fd_ < 0; ++i) {
     char suffix[32];
     std::snprintf(suffix, sizeof suffix, ".tmp-%d-%08x", static_cast<int>(::getpid()), static_cast<unsigned>(rd()));
-    tmp = (target.parent_path() / ("." + target.filename().string() + suffix)).string();
+    tmp_ = prefix + suffix;
     // 0666 so the file gets the same permissions (after umask) as a plain write.
-    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0 && errno != EEXIST) break;
+    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd_ < 0 && errno != EEXIST) break;
   }
-  if (fd < 0) return unexpected("cannot create a temporary file for " + path + ": " + errno_text(errno));
+  if (fd_ < 0) error_ = "cannot create a temporary file for " + path_ + ": " + errno_text(errno);
+}
 
-  int err = write_all(fd, content);
-  if (err == 0 && ::fsync(fd) != 0) err = errno;
-  if (::close(fd) != 0 && err == 0) err = errno;
-  if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+AtomicFile::~AtomicFile() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  ::unlink(tmp_.c_str());
+}
+
+void AtomicFile::write(std::string_view data) {
+  if (fd_ < 0 || err_ != 0) return;
+  if (buf_.size() + data.size() > kAtomicFileBuffer) flush();
+  if (data.size() >= kAtomicFileBuffer) err_ = write_all(fd_, data);
+  else buf_.append(data);
+}
+
+void AtomicFile::flush() {
+  if (err_ == 0 && !buf_.empty()) err_ = write_all(fd_, buf_);
+  buf_.clear();
+}
+
+core::Expected<bool, std::string> AtomicFile::commit() {
+  if (fd_ < 0) return unexpected(error_);
+  flush();
+  std::string().swap(buf_);
+  int err = err_;
+  if (err == 0 && ::fsync(fd_) != 0) err = errno;
+  if (::close(fd_) != 0 && err == 0) err = errno;
+  fd_ = -1;
+  if (err == 0 && ::rename(tmp_.c_str(), path_.c_str()) != 0) err = errno;
   if (err != 0) {
-    ::unlink(tmp.c_str());
-    return unexpected("cannot write " + path + ": " + errno_text(err));
+    ::unlink(tmp_.c_str());
+    return unexpected("cannot write " + path_ + ": " + errno_text(err));
   }
-  if (int derr = fsync_dir(dir)) return unexpected("cannot sync the directory of " + path + ": " + errno_text(derr));
+  std::string dir = fs::path(path_).parent_path().string();
+  if (int derr = fsync_dir(dir)) return unexpected("cannot sync the directory of " + path_ + ": " + errno_text(derr));
   return true;
+}
+
+core::Expected<bool, std::string> write_file_atomic(const std::string& path, const std::string& content) {
+  AtomicFile file(path);
+  file.write(content);
+  return file.commit();
 }
 
 // ---- lock ----------------------------------------------------------------

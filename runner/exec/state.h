@@ -117,6 +117,31 @@ std::string workflow_key(const std::string& file);
 /// content, never a mix. Returns true or a message naming the path.
 core::Expected<bool, std::string> write_file_atomic(const std::string& path, const std::string& content);
 
+/// A file written piece by piece and put in place as write_file_atomic()
+/// does: for a large report, written without holding it whole in memory.
+/// Writes go through a buffer; the first error is kept and reported by
+/// commit(). Destroyed without a commit, the temporary file is removed.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  void write(std::string_view data);
+  /// Flushes, fsyncs, renames onto the path and syncs its directory.
+  /// Returns true or a message naming the path.
+  core::Expected<bool, std::string> commit();
+
+ private:
+  void flush();
+  std::string path_, tmp_;
+  std::string buf_;
+  int fd_ = -1;
+  int err_ = 0;         // the first write error (errno)
+  std::string error_;   // set when the temporary file could not be created
+};
+
 /// An exclusive lock on a state directory (flock on state_dir/lock, which
 /// records the holder's run id and pid). Released on destruction or when the
 /// process dies.

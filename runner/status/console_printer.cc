@@ -139,19 +139,27 @@ void ConsolePrinter::run_finished(const exec::RunEnd& end) {
   stop_ticker();
   std::lock_guard lock(mu_);
   running_.clear();
-  std::vector<std::string> lines = {""};
-  auto add_lines = [&](const std::string& block) {
-    for (size_t begin = 0; begin < block.size();) {
-      size_t nl = block.find('\n', begin);
-      lines.push_back(block.substr(begin, nl - begin));
-      begin = nl == std::string::npos ? block.size() : nl + 1;
-    }
-  };
-  add_lines(summary_table(end.steps));
-  size_t verdict = lines.size();
-  add_lines(run_finished_text(end, workflow_.empty() ? "workflow" : workflow_, file_));
-  if (verdict < lines.size()) lines[verdict] = paint(lines[verdict], end.ok ? kGreen : kRed);
-  print_locked(lines);
+  // An empty line, the table (one line per step: written as the block it
+  // is, not split into a copy per line), then the verdict.
+  std::vector<std::string> lines;
+  const std::string text = run_finished_text(end, workflow_.empty() ? "workflow" : workflow_, file_);
+  for (size_t begin = 0; begin < text.size();) {
+    size_t nl = text.find('\n', begin);
+    lines.push_back(text.substr(begin, nl - begin));
+    begin = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  if (!lines.empty()) lines[0] = paint(lines[0], end.ok ? kGreen : kRed);
+  clear_status_locked();
+  std::fputc('\n', out_);
+  const std::string table = summary_table(end.steps);
+  std::fwrite(table.data(), 1, table.size(), out_);
+  if (!table.empty() && table.back() != '\n') std::fputc('\n', out_);
+  for (const auto& line : lines) {
+    std::fwrite(line.data(), 1, line.size(), out_);
+    std::fputc('\n', out_);
+  }
+  draw_status_locked();
+  std::fflush(out_);
 }
 
 std::string ConsolePrinter::status_text() {

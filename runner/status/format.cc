@@ -128,38 +128,68 @@ std::string step_finished_text(const exec::StepEnd& end, const std::optional<Las
   return text;
 }
 
+namespace {
+
+struct TableRow {
+  std::string step, name, outcome, attempts, duration, note;
+};
+
+TableRow table_row(const exec::StepEnd& s, bool instance) {
+  bool ran = s.attempts > 0 || s.duration.count() > 0;
+  return {instance ? "↳ " + one_line(s.step_id) : s.step_id, instance ? "" : one_line(s.step_name),
+          exec::outcome_name(s.outcome), std::to_string(s.attempts), ran ? format_elapsed(s.duration) : "-",
+          table_note(s)};
+}
+
+// Calls f(row) for the header and every step, a matrix step's instances
+// under it: rows are made twice (widths, then text), never all held at once.
+template <class F>
+void for_each_row(const std::vector<exec::StepEnd>& steps, F&& f) {
+  f(TableRow{"step", "name", "outcome", "attempts", "duration", "note"});
+  for (const auto& s : steps) {
+    f(table_row(s, false));
+    for (const auto& i : s.instances) f(table_row(i, true));
+  }
+}
+
+}  // namespace
+
 std::string summary_table(const std::vector<exec::StepEnd>& steps) {
-  struct Row {
-    std::string step, name, outcome, attempts, duration, note;
-  };
   // A name column only when some step has a `name:` of its own.
   bool names = std::any_of(steps.begin(), steps.end(), [](const auto& s) { return !s.step_name.empty(); });
-  std::vector<Row> rows;
-  rows.push_back({"step", "name", "outcome", "attempts", "duration", "note"});
-  for (const auto& s : steps) {
-    bool ran = s.attempts > 0 || s.duration.count() > 0;
-    rows.push_back({s.step_id, one_line(s.step_name), exec::outcome_name(s.outcome), std::to_string(s.attempts),
-                    ran ? format_elapsed(s.duration) : "-", table_note(s)});
-    for (const auto& i : s.instances)  // a matrix step's instances, under it
-      rows.push_back({"↳ " + one_line(i.step_id), "", exec::outcome_name(i.outcome), std::to_string(i.attempts),
-                      i.attempts > 0 || i.duration.count() > 0 ? format_elapsed(i.duration) : "-", table_note(i)});
-  }
   size_t w[5] = {0, 0, 0, 0, 0};
-  for (const auto& r : rows) {
+  size_t notes = 0;
+  for_each_row(steps, [&](const TableRow& r) {
     w[0] = std::max(w[0], display_width(r.step));
     w[1] = std::max(w[1], display_width(r.name));
     w[2] = std::max(w[2], display_width(r.outcome));
     w[3] = std::max(w[3], display_width(r.attempts));
     w[4] = std::max(w[4], display_width(r.duration));
-  }
+    if (!r.note.empty()) notes += r.note.size() + 2;
+  });
   std::string out;
-  for (const auto& r : rows) {
-    std::string line = "  " + pad_right(r.step, w[0]) + "  ";
-    if (names) line += pad_right(r.name, w[1]) + "  ";
-    line += pad_right(r.outcome, w[2]) + "  " + pad_left(r.attempts, w[3]) + "  " + pad_left(r.duration, w[4]);
-    if (!r.note.empty()) line += "  " + r.note;
-    out += line + "\n";
-  }
+  // Enough for ASCII rows, so the text is not copied as it grows.
+  size_t row = 2 + w[0] + 2 + (names ? w[1] + 2 : 0) + w[2] + 2 + w[3] + 2 + w[4] + 1;
+  out.reserve(row * (1 + steps.size()) + notes);
+  for_each_row(steps, [&](const TableRow& r) {
+    out += "  ";
+    out += pad_right(r.step, w[0]);
+    out += "  ";
+    if (names) {
+      out += pad_right(r.name, w[1]);
+      out += "  ";
+    }
+    out += pad_right(r.outcome, w[2]);
+    out += "  ";
+    out += pad_left(r.attempts, w[3]);
+    out += "  ";
+    out += pad_left(r.duration, w[4]);
+    if (!r.note.empty()) {
+      out += "  ";
+      out += r.note;
+    }
+    out += "\n";
+  });
   return out;
 }
 

@@ -457,6 +457,54 @@ TEST_CASE("write_file_atomic: a missing directory is an error naming the file", 
   CHECK_THAT(result.error(), Catch::Contains("missing/report.json"));
 }
 
+TEST_CASE("AtomicFile: pieces larger and smaller than its buffer arrive whole, in order, at commit", "[exec][state]") {
+  ScratchDir dir;
+  std::string path = dir / "report.html";
+  std::string expected;
+  {
+    AtomicFile file(path);
+    for (int i = 0; i < 2000; ++i) {
+      std::string piece = "{\"step\":" + std::to_string(i) + "},";
+      file.write(piece);
+      expected += piece;
+      if (i % 500 == 0) {
+        std::string big(100 * 1024 + i, static_cast<char>('a' + i % 26));  // larger than the buffer
+        file.write(big);
+        expected += big;
+      }
+    }
+    CHECK_FALSE(fs::exists(path));  // nothing in place before the commit
+    REQUIRE(file.commit().ok());
+  }
+  CHECK(slurp(path) == expected);
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++entries;
+  CHECK(entries == 1);
+}
+
+TEST_CASE("AtomicFile: dropped without a commit, it leaves the old file and no temporary file", "[exec][state]") {
+  ScratchDir dir;
+  std::string path = dir / "report.json";
+  REQUIRE(write_file_atomic(path, "old\n").ok());
+  {
+    AtomicFile file(path);
+    file.write("new, never committed");
+  }
+  CHECK(slurp(path) == "old\n");
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++entries;
+  CHECK(entries == 1);
+}
+
+TEST_CASE("AtomicFile: a missing directory is an error at commit naming the file", "[exec][state]") {
+  ScratchDir dir;
+  AtomicFile file(dir / "missing/report.html");
+  file.write("x");
+  auto result = file.commit();
+  REQUIRE_FALSE(result.ok());
+  CHECK_THAT(result.error(), Catch::Contains("missing/report.html"));
+}
+
 // ---- the state lock ------------------------------------------------------
 
 TEST_CASE("state lock: a second run fails at once, naming the holder", "[exec][state]") {
