@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "runner/adapters/module_loader.h"
 #include "runner/cli/commands.h"
 #include "runner/cli/history_commands.h"
 #include "runner/cli/logging.h"
@@ -251,6 +252,9 @@ int main(int argc, char** argv) {
   wf::cli::ignore_sigpipe();
   try {
     return run_cli(argc, argv);
+  } catch (const wf::adapters::ModuleLoadError& e) {  // an incomplete install, not a bug
+    std::fprintf(stderr, "wf: error: %s\n", e.what());
+    return 70;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "wf: internal error: %s\n", e.what());
   } catch (...) {
