@@ -33,15 +33,17 @@ void* module_symbol(const std::string& file, const std::string& symbol, const st
       path = d + "/" + file;
       break;
     }
-  std::string where = path.empty() ? dirs[0] + "/" + file + " (nor in " + dirs[1] + "/)" : path;
-  if (path.empty()) path = dirs[0] + "/" + file;  // for dlopen's own words
+  bool found = !path.empty();
+  if (!found) path = dirs[0] + "/" + file;  // for dlopen's own words
   // RTLD_NOW: a symbol missing in the module's libraries is reported here,
   // not as a crash in the middle of a step.
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     const char* why = dlerror();
-    throw ModuleLoadError("cannot load " + where + ", which wf needs for " + purpose + ": " +
-                          (why ? why : "unknown error") + " (install wf with its modules: bin/wf and lib/wf/*.so)");
+    std::string what = "cannot load " + path + (found ? "" : " (nor " + dirs[1] + "/" + file + ")") +
+                       ", which wf needs for " + purpose + ": " + (why ? why : "unknown error");
+    // Found but not loadable: dlerror() names the library that is missing.
+    throw ModuleLoadError(found ? what : what + " (install wf with its modules: bin/wf and lib/wf/*.so)");
   }
   dlerror();
   void* address = dlsym(handle, symbol.c_str());

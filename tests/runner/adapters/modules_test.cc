@@ -67,7 +67,7 @@ TEST_CASE("modules: without wf-git.so, a run that reads the git context fails na
   auto r = run_command({wf, "run", git_workflow(d)}, d.path());
   INFO(r.out << r.err);
   CHECK(r.exit_code == 70);
-  CHECK(r.err.find("wf: error: cannot load " + d.path() + "/bin/wf-git.so (nor in " + d.path() + "/lib/wf/)") !=
+  CHECK(r.err.find("wf: error: cannot load " + d.path() + "/bin/wf-git.so (nor " + d.path() + "/lib/wf/wf-git.so)") !=
         std::string::npos);
   CHECK(r.err.find("git repositories (libgit2)") != std::string::npos);
   CHECK(r.err.find("No such file or directory") != std::string::npos);  // dlerror()'s words
@@ -100,4 +100,15 @@ TEST_CASE("modules: without wf-log.so, a run still runs and says once that wf.lo
   CHECK(at != std::string::npos);
   CHECK(r.err.find(warning, at + 1) == std::string::npos);
   CHECK(r.out.find("hi") != std::string::npos);
+}
+
+TEST_CASE("modules: a module that is there but cannot load is named with the loader's reason", "[adapters][modules]") {
+  TempDir d;
+  std::string wf = installed_copy(d, "wf-git.so");
+  d.write("lib/wf/wf-git.so", std::string(200, 'x'));
+  auto r = run_command({wf, "run", git_workflow(d)}, d.path());
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 70);
+  CHECK(r.err.find("wf: error: cannot load " + d.path() + "/lib/wf/wf-git.so, which wf needs") != std::string::npos);
+  CHECK(r.err.find("invalid ELF header") != std::string::npos);
 }
