@@ -10,8 +10,10 @@
 # 2. That tarball `docker import`ed as wf-base:bookworm-<hash of the tarball>
 #    (kept in the engine, so a second run imports nothing).
 # 3. wf (${WF_BINARY:-build/runner/cli/wf}; built with scripts/build.sh when
-#    missing) and the shared libraries `ldd` finds for it that the base lacks,
-#    copied onto the base by `docker build` (the base is local: nothing is pulled).
+#    missing), its modules (wf-*.so beside it, loaded on first use: into
+#    /usr/local/lib/wf/) and the shared libraries `ldd` finds for them that the
+#    base lacks, copied onto the base by `docker build` (the base is local:
+#    nothing is pulled).
 #    The image carries a label with the hash of what was copied: when an image
 #    with the same label exists under TAG, nothing is built.
 #
@@ -76,20 +78,28 @@ import_base() {  # prints the base image reference
   echo "$ref"
 }
 
-# Copies wf and the libraries it needs that the base tarball lacks into $1/rootfs.
-stage_context() {
-  local context=$1 lib
-  mkdir -p "$context/rootfs/usr/local/bin"
-  cp "$wf_binary" "$context/rootfs/usr/local/bin/wf"
-  strip --strip-debug "$context/rootfs/usr/local/bin/wf" 2>/dev/null || true
-  local in_base
-  [[ -s $tarball.list && $tarball.list -nt $tarball ]] || tar -tf "$tarball" | sed 's|^\./|/|' >"$tarball.list"
-  in_base=$(<"$tarball.list")
-  for lib in $(ldd "$wf_binary" | awk '/=> \//{print $3} /^\s*\//{print $1}'); do
-    local real
+# The modules wf loads on first use (wf-http.so, wf-git.so, wf-log.so): next
+# to the binary in a build tree, in ../lib/wf/ of an install.
+wf_modules() {
+  local dir
+  dir=$(dirname "$wf_binary")
+  if compgen -G "$dir/wf-*.so" >/dev/null; then
+    echo "$dir"/wf-*.so
+  elif compgen -G "$dir/../lib/wf/wf-*.so" >/dev/null; then
+    echo "$dir"/../lib/wf/wf-*.so
+  else
+    die "no modules (wf-*.so) next to $wf_binary nor in $dir/../lib/wf/: build the whole of wf (scripts/build.sh --target wf)"
+  fi
+}
+
+# Copies the shared libraries `ldd` finds for $2 that the base tarball lacks into $1/rootfs.
+stage_libs() {
+  local context=$1 file=$2 lib real
+  for lib in $(ldd "$file" | awk '/=> \//{print $3} /^\s*\//{print $1}'); do
     real=$(readlink -f "$lib")
     # Debian's base has /lib -> usr/lib: compare both spellings.
     if grep -qxF -e "$lib" -e "/usr$lib" -e "$real" <<<"$in_base"; then continue; fi
+    [[ -e $context/rootfs$real ]] && continue
     mkdir -p "$context/rootfs$(dirname "$real")"
     cp "$real" "$context/rootfs$real"
     # The name the binary asks for (a symlink such as libfoo.so.1 -> libfoo.so.1.2.3).
@@ -99,7 +109,25 @@ stage_context() {
   done
 }
 
+# Copies wf, its modules (into /usr/local/lib/wf, where wf looks from
+# /usr/local/bin) and the libraries they need that the base lacks into $1/rootfs.
+stage_context() {
+  local context=$1 module
+  mkdir -p "$context/rootfs/usr/local/bin" "$context/rootfs/usr/local/lib/wf"
+  cp "$wf_binary" "$context/rootfs/usr/local/bin/wf"
+  strip --strip-debug "$context/rootfs/usr/local/bin/wf" 2>/dev/null || true
+  [[ -s $tarball.list && $tarball.list -nt $tarball ]] || tar -tf "$tarball" | sed 's|^\./|/|' >"$tarball.list"
+  in_base=$(<"$tarball.list")
+  stage_libs "$context" "$wf_binary"
+  for module in $(wf_modules); do
+    cp "$module" "$context/rootfs/usr/local/lib/wf/"
+    strip --strip-debug "$context/rootfs/usr/local/lib/wf/$(basename "$module")" 2>/dev/null || true
+    stage_libs "$context" "$module"
+  done
+}
+
 context=""  # the build context, removed on exit
+in_base=""  # the base's file list
 
 main() {
   if [[ ! -x $wf_binary ]]; then
@@ -131,6 +159,10 @@ EOF
     { cat "$context/build.log" >&2; die "docker build failed"; }
   docker run --rm --network none "$image" wf --version >/dev/null ||
     die "$image was built but 'wf --version' does not run in it"
+  # Each module loads (and finds its libraries) in the image.
+  docker run --rm --network none "$image" bash -c \
+    'for m in /usr/local/lib/wf/wf-*.so; do ldd "$m" | grep "not found" && exit 1; done; exit 0' ||
+    die "$image was built but a module in /usr/local/lib/wf misses a library"
   log "built $image"
   echo "$image"
 }

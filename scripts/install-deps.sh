@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
-  libyaml-cpp-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev
+  libyaml-cpp-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev nettle-dev
   libboost1.81-dev catch2 nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   # tests: JSON Schema validation of the workflow files, DOT rendering
   python3 python3-jsonschema python3-yaml graphviz

@@ -1,5 +1,5 @@
 #pragma once
-// The real HTTP client: libcurl, kept inside one .cc.
+// The real HTTP client: libcurl (curl_http_client.h), loaded on first use.
 
 #include <memory>
 
@@ -7,11 +7,11 @@
 
 namespace wf::adapters {
 
-/// The real HttpClient (libcurl, HTTP and HTTPS only, system CA store).
-/// Each send() uses its own handles, so concurrent sends share nothing.
-/// Cancellation wakes the transfer at once (curl_multi_wakeup), not at the
-/// next progress tick. SIGPIPE is blocked in the sending thread for the
-/// duration of a send. Nothing is logged, headers included.
+/// The real HttpClient: make_curl_http_client()'s, loaded from the module
+/// wf-http.so (module_loader.h) on the first send(), so that a wf that sends
+/// no request never loads libcurl. Creating it costs nothing. When the
+/// module cannot be loaded, send() throws ModuleLoadError, whose message
+/// names the file and the reason (a step fails with it).
 std::unique_ptr<services::HttpClient> make_http_client();
 
 }  // namespace wf::adapters

@@ -1,9 +1,14 @@
 // The wf binary: wires the step registry into the commands.
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <iostream>
+#include <string_view>
+#include <utility>
 
+#include "runner/adapters/module_loader.h"
 #include "runner/cli/commands.h"
 #include "runner/cli/history_commands.h"
 #include "runner/cli/logging.h"
@@ -205,6 +210,21 @@ void add_eval(CLI::App& app, const wf::cli::Env& env, wf::cli::EvalArgs& eval, i
   c->callback([&] { code = wf::cli::cmd_eval(env, eval); });
 }
 
+// The commands a command line needs defined. Defining all of them costs
+// more than the rest of `wf --version` (CLI11's options: ~1M instructions
+// and ~100 KiB of heap), so `wf COMMAND ...` defines only COMMAND (the
+// history commands come as one group) and `wf --version` none. Any other
+// line (help, a typo, completion, which reads every command) defines all.
+std::string_view only_command(int argc, char** argv) {
+  if (argc == 2 && std::string_view(argv[1]) == "--version") return "--version";
+  if (argc < 2) return {};
+  std::string_view first = argv[1];
+  for (std::string_view history : {"runs", "logs", "show"})
+    if (first == history) return "history";
+  if (first == "completion" || first == "__complete") return {};
+  return first;
+}
+
 int run_cli(int argc, char** argv) {
   wf::step_api::Registry registry;
   wf::steps::register_builtin_steps(registry);
@@ -224,16 +244,23 @@ int run_cli(int argc, char** argv) {
   wf::cli::EvalArgs eval;
   wf::cli::StepArgs step;
   wf::cli::ExportArgs exp;
-  add_run(app, env, run, code);
-  add_validate(app, env, validate, code);
-  add_graph(app, env, graph, code);
-  add_plan(app, env, plan, code);
-  add_step(app, env, step, code);
-  add_export(app, env, exp, code);
-  add_steps(app, env, steps, code);
-  add_schema(app, env, code);
-  add_eval(app, env, eval, code);
-  wf::cli::add_history_commands(app, env, code);
+  const std::pair<std::string_view, std::function<void()>> commands[] = {
+      {"run", [&] { add_run(app, env, run, code); }},
+      {"validate", [&] { add_validate(app, env, validate, code); }},
+      {"graph", [&] { add_graph(app, env, graph, code); }},
+      {"plan", [&] { add_plan(app, env, plan, code); }},
+      {"step", [&] { add_step(app, env, step, code); }},
+      {"export", [&] { add_export(app, env, exp, code); }},
+      {"steps", [&] { add_steps(app, env, steps, code); }},
+      {"schema", [&] { add_schema(app, env, code); }},
+      {"eval", [&] { add_eval(app, env, eval, code); }},
+      {"history", [&] { wf::cli::add_history_commands(app, env, code); }},
+  };
+  std::string_view only = only_command(argc, argv);
+  bool known = only == "--version" || std::any_of(std::begin(commands), std::end(commands),
+                                                  [&](const auto& c) { return c.first == only; });
+  for (const auto& [name, add] : commands)
+    if (!known || name == only) add();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -251,6 +278,9 @@ int main(int argc, char** argv) {
   wf::cli::ignore_sigpipe();
   try {
     return run_cli(argc, argv);
+  } catch (const wf::adapters::ModuleLoadError& e) {  // an incomplete install, not a bug
+    std::fprintf(stderr, "wf: error: %s\n", e.what());
+    return 70;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "wf: internal error: %s\n", e.what());
   } catch (...) {

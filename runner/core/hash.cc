@@ -1,10 +1,10 @@
 #include "runner/core/hash.h"
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
+#include <nettle/version.h>
 
 #include <cstdint>
 #include <cstdio>
-#include <new>
 
 namespace wf::core {
 
@@ -19,26 +19,28 @@ std::string stable_hash(std::string_view text) {
   return buf;
 }
 
-// EVP calls fail only when OpenSSL cannot allocate: that is bad_alloc here.
+// nettle rather than OpenSSL: libnettle is one small library (libcrypto's
+// load cost ~3 ms at every wf start), and its sha256 cannot fail.
 struct Sha256::Impl {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  ~Impl() { EVP_MD_CTX_free(ctx); }
+  sha256_ctx ctx;
 };
 
-Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
-  if (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
-}
+Sha256::Sha256() : impl_(std::make_unique<Impl>()) { sha256_init(&impl_->ctx); }
 
 Sha256::~Sha256() = default;
 
 void Sha256::update(std::string_view bytes) {
-  if (EVP_DigestUpdate(impl_->ctx, bytes.data(), bytes.size()) != 1) throw std::bad_alloc();
+  sha256_update(&impl_->ctx, bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data()));
 }
 
 Sha256::Digest Sha256::finish() {
+  static_assert(std::tuple_size_v<Digest> == SHA256_DIGEST_SIZE);
   Digest d{};
-  unsigned int size = 0;
-  if (EVP_DigestFinal_ex(impl_->ctx, d.data(), &size) != 1 || size != d.size()) throw std::bad_alloc();
+#if NETTLE_VERSION_MAJOR > 3 || NETTLE_VERSION_MINOR >= 10
+  sha256_digest(&impl_->ctx, d.data());  // 3.10 dropped the length argument
+#else
+  sha256_digest(&impl_->ctx, d.size(), d.data());
+#endif
   return d;
 }
 

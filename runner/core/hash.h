@@ -15,7 +15,7 @@ namespace wf::core {
 /// long ago); journals store these hashes, so it stays as it is.
 std::string stable_hash(std::string_view text);
 
-/// SHA-256, fed piece by piece (OpenSSL stays in hash.cc).
+/// SHA-256, fed piece by piece (nettle stays in hash.cc).
 class Sha256 {
  public:
   using Digest = std::array<std::uint8_t, 32>;

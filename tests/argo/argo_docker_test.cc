@@ -90,6 +90,17 @@ TEST_CASE("argo docker: the wf image, and the Argo emulator running its tasks on
     INFO(version.err);
     CHECK(version.exit_code == 0);
     CHECK(version.out.rfind("wf ", 0) == 0);
+    // The modules load in the image (from /usr/local/lib/wf): the git context (wf-git.so), wf.log
+    // (wf-log.so) and a request (wf-http.so; refused, there is no network).
+    CommandResult modules = engine.docker(
+        {"run", "--rm", "--network", "none", first.image, "bash", "-c",
+         "set -e; printf '%s\\n' 'name: m' 'steps:' '  s:' '    run: echo \"sha=[${{ git.sha }}]\"' > m.yaml; "
+         "wf run m.yaml > /dev/null; ls .wf/runs/*/wf.log > /dev/null && echo logged; "
+         "printf '%s\\n' 'name: h' 'steps:' '  d:' '    uses: gh-dispatch' '    with:' '      repo: o/r' "
+         "'      workflow: w.yaml' '      ref: main' '      token: t' '      api-url: http://127.0.0.1:1' > h.yaml; "
+         "wf run h.yaml 2>&1 | grep -o 'network error' | head -1"});
+    INFO(modules.err);
+    CHECK(modules.out == "logged\nnetwork error\n");
     CommandResult tools = engine.docker({"run", "--rm", "--network", "none", first.image, "bash", "-c",
                                          "test -s /etc/ssl/certs/ca-certificates.crt && echo certs; pwd"});
     CHECK(tools.out == "certs\n/work\n");

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "runner/adapters/git_repo.h"
+#include "runner/adapters/libgit2_repo.h"
 #include "tests/support/command.h"
 
 using wf::test::run_command;
@@ -33,7 +33,7 @@ TEST_CASE("git: a clean checkout on a branch with an origin", "[adapters][git]")
   git(d, {"add", "a.txt"});
   git(d, {"commit", "-qm", "first"});
   d.write("untracked.txt", "u\n");  // untracked files do not make it dirty
-  auto info = wf::adapters::make_git_repo()->describe(d.path() + "/");
+  auto info = wf::adapters::make_libgit2_repo()->describe(d.path() + "/");
   REQUIRE(info);
   CHECK(info->sha == head(d));
   CHECK(info->ref == "refs/heads/main");
@@ -49,7 +49,7 @@ TEST_CASE("git: a modified tracked file makes the tree dirty, found from a subdi
   git(d, {"add", "."});
   git(d, {"commit", "-qm", "first"});
   d.write("sub/a.txt", "changed\n");
-  auto info = wf::adapters::make_git_repo()->describe(d.path() + "/sub");
+  auto info = wf::adapters::make_libgit2_repo()->describe(d.path() + "/sub");
   REQUIRE(info);
   CHECK(info->dirty);
   CHECK(info->branch == "dev");
@@ -63,7 +63,7 @@ TEST_CASE("git: a detached HEAD has no branch", "[adapters][git]") {
   git(d, {"add", "."});
   git(d, {"commit", "-qm", "first"});
   git(d, {"checkout", "-q", "--detach"});
-  auto info = wf::adapters::make_git_repo()->describe(d.path());
+  auto info = wf::adapters::make_libgit2_repo()->describe(d.path());
   REQUIRE(info);
   CHECK(info->ref == "HEAD");
   CHECK(info->branch.empty());
@@ -73,12 +73,12 @@ TEST_CASE("git: a detached HEAD has no branch", "[adapters][git]") {
 TEST_CASE("git: an empty repository and no repository", "[adapters][git]") {
   TempDir empty;
   git(empty, {"init", "-q", "-b", "trunk"});
-  auto info = wf::adapters::make_git_repo()->describe(empty.path());
+  auto info = wf::adapters::make_libgit2_repo()->describe(empty.path());
   REQUIRE(info);
   CHECK(info->sha.empty());
   CHECK(info->branch == "trunk");
   TempDir none;
-  CHECK_FALSE(wf::adapters::make_git_repo()->describe(none.path()));
+  CHECK_FALSE(wf::adapters::make_libgit2_repo()->describe(none.path()));
 }
 
 TEST_CASE("git: credentials in the remote URL never reach git.remote", "[adapters][git]") {
@@ -88,7 +88,7 @@ TEST_CASE("git: credentials in the remote URL never reach git.remote", "[adapter
   d.write("a.txt", "a\n");
   git(d, {"add", "a.txt"});
   git(d, {"commit", "-qm", "first"});
-  auto info = wf::adapters::make_git_repo()->describe(d.path());
+  auto info = wf::adapters::make_libgit2_repo()->describe(d.path());
   REQUIRE(info);
   CHECK(info->remote == "https://example.test/org/repo.git");
   CHECK(info->remote.find("SECRETTOKEN") == std::string::npos);

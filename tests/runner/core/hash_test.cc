@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <string>
+
 using wf::core::Sha256;
 using wf::core::stable_hash;
 
@@ -15,6 +17,9 @@ TEST_CASE("sha256: the FIPS 180-2 test vectors, fed whole and in pieces", "[core
   pieces.update("abcdbcdecdefdefgefghfghighijhijkijkl");
   pieces.update("jklmklmnlmnomnopnopq");
   CHECK(Sha256::hex(pieces.finish()) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  Sha256 million;  // a million 'a', in pieces that straddle the 64-byte blocks
+  for (int i = 0; i < 1000; ++i) million.update(std::string(1000, 'a'));
+  CHECK(Sha256::hex(million.finish()) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 TEST_CASE("stable_hash: 16 hex digits that journals of earlier versions hold", "[core][hash]") {

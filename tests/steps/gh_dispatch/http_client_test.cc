@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "runner/adapters/http_client.h"
+#include "runner/adapters/curl_http_client.h"
 #include "tests/fixtures/github_api/github_api_server.h"
 #include "tests/support/command.h"
 
@@ -53,7 +53,7 @@ int closed_port() {
 
 TEST_CASE("http adapter: an answer with its status, lower-cased headers and body", "[gh-dispatch][http]") {
   GitHubApiServer gh;
-  auto http = adapters::make_http_client();
+  auto http = adapters::make_curl_http_client();
   core::CancelToken cancel;
   auto r = http->send(request(gh, "GET", kList), cancel);
   REQUIRE(r.transport_ok);
@@ -71,7 +71,7 @@ TEST_CASE("http adapter: an answer with its status, lower-cased headers and body
 TEST_CASE("http adapter: a POST body arrives intact, an error status is an answer, not a failure",
           "[gh-dispatch][http]") {
   GitHubApiServer gh;
-  auto http = adapters::make_http_client();
+  auto http = adapters::make_curl_http_client();
   core::CancelToken cancel;
   auto ok = http->send(request(gh, "POST", kDispatch, R"({"ref":"main","inputs":{"a":"x y"}})"), cancel);
   REQUIRE(ok.transport_ok);
@@ -87,7 +87,7 @@ TEST_CASE("http adapter: a POST body arrives intact, an error status is an answe
 
 TEST_CASE("http adapter: a refused connection is a transport failure known not to have been sent",
           "[gh-dispatch][http]") {
-  auto http = adapters::make_http_client();
+  auto http = adapters::make_curl_http_client();
   core::CancelToken cancel;
   services::HttpRequest r;
   r.url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/x";
@@ -101,7 +101,7 @@ TEST_CASE("http adapter: a refused connection is a transport failure known not t
 TEST_CASE("http adapter: a connection closed without an answer may have been acted on", "[gh-dispatch][http]") {
   GitHubApiServer gh;
   gh.push_fault(Route::kDispatch, Fault::drop_after());
-  auto http = adapters::make_http_client();
+  auto http = adapters::make_curl_http_client();
   core::CancelToken cancel;
   auto r = http->send(request(gh, "POST", kDispatch, R"({"ref":"main"})"), cancel);
   CHECK_FALSE(r.transport_ok);
@@ -113,7 +113,7 @@ TEST_CASE("http adapter: a connection closed without an answer may have been act
 TEST_CASE("http adapter: a slow answer ends at the timeout", "[gh-dispatch][http]") {
   GitHubApiServer gh;
   gh.push_fault(Route::kListRuns, Fault::slow_after(milliseconds(3000)));
-  auto http = adapters::make_http_client();
+  auto http = adapters::make_curl_http_client();
   core::CancelToken cancel;
   auto req = request(gh, "GET", kList);
   req.timeout = milliseconds(300);
@@ -130,7 +130,7 @@ TEST_CASE("http adapter: a slow answer ends at the timeout", "[gh-dispatch][http
 TEST_CASE("http adapter: cancellation ends a pending exchange at once", "[gh-dispatch][http]") {
   GitHubApiServer gh;
   gh.push_fault(Route::kListRuns, Fault::slow_after(milliseconds(5000)));
-  auto http = adapters::make_http_client();
+  auto http = adapters::make_curl_http_client();
   core::CancelToken cancel;
   std::thread canceller([&] {
     std::this_thread::sleep_for(milliseconds(200));
@@ -147,7 +147,7 @@ TEST_CASE("http adapter: cancellation ends a pending exchange at once", "[gh-dis
 
 TEST_CASE("http adapter: a token cancelled before the call sends nothing", "[gh-dispatch][http]") {
   GitHubApiServer gh;
-  auto http = adapters::make_http_client();
+  auto http = adapters::make_curl_http_client();
   core::CancelToken cancel;
   cancel.cancel();
   auto r = http->send(request(gh, "POST", kDispatch, R"({"ref":"main"})"), cancel);
@@ -158,7 +158,7 @@ TEST_CASE("http adapter: a token cancelled before the call sends nothing", "[gh-
 
 TEST_CASE("http adapter: sends from several threads at once", "[gh-dispatch][http]") {
   GitHubApiServer gh;
-  auto http = adapters::make_http_client();
+  auto http = adapters::make_curl_http_client();
   core::CancelToken cancel;
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <thread>
 
-#include "runner/adapters/http_client.h"
+#include "runner/adapters/curl_http_client.h"
 #include "runner/core/json.h"
 #include "steps/gh_dispatch/gh_dispatch_step.h"
 #include "tests/fixtures/github_api/github_api_server.h"
@@ -33,7 +33,7 @@ namespace {
 struct Bench {
   GitHubApiServer& gh;
   test::TempDir tmp;
-  std::unique_ptr<services::HttpClient> http = adapters::make_http_client();
+  std::unique_ptr<services::HttpClient> http = adapters::make_curl_http_client();
   steps::GhDispatchStep step;
   std::string extra_with;
   std::string find_run_timeout = "1800ms";

@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "runner/adapters/git_repo.h"
+#include "runner/adapters/libgit2_repo.h"
 #include "tests/steps/git/git_fixture.h"
 #include "tests/steps/git/git_http_server.h"
 

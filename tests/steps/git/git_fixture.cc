@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <mutex>
 
-#include "runner/adapters/git_repo.h"
+#include "runner/adapters/libgit2_repo.h"
 #include "runner/core/json.h"
 #include "steps/git/git_step.h"
 
@@ -80,7 +80,7 @@ std::string StepRun::output(const std::string& name) const {
 }
 
 StepRun run_step(const std::string& with_json, const std::string& working_directory, bool preview) {
-  static std::unique_ptr<services::GitRepo> repo = adapters::make_git_repo();
+  static std::unique_ptr<services::GitRepo> repo = adapters::make_libgit2_repo();
   auto with = core::parse_json(with_json);
   REQUIRE(with);
   RecordingLog log;

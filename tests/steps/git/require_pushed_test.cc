@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "runner/adapters/git_repo.h"
+#include "runner/adapters/libgit2_repo.h"
 #include "tests/steps/git/git_fixture.h"
 
 using wf::core::FailureClass;
@@ -170,7 +170,7 @@ TEST_CASE("git require-pushed: outside a repository, and a missing remote, are p
 TEST_CASE("git context: the remote URL is shown without credentials, and the root is known", "[git]") {
   Origin o;
   git(o.work, {"remote", "set-url", "origin", "https://x-access-token:Tk9secretvalue@example.test/o/r.git"});
-  auto repo = wf::adapters::make_git_repo();
+  auto repo = wf::adapters::make_libgit2_repo();
   auto info = repo->describe(o.work);
   REQUIRE(info);
   CHECK(info->remote == "https://example.test/o/r.git");
