@@ -13,6 +13,7 @@
 #include "runner/cli/commands.h"
 #include "runner/cli/run_history.h"
 #include "runner/core/strings.h"
+#include "runner/exec/calls.h"
 
 namespace wf::cli {
 
@@ -26,7 +27,8 @@ struct Selected {
 };
 
 std::string log_path(const std::string& run_dir, const Selected& s) {
-  return (fs::path(run_dir) / "logs" / (s.step + "." + std::to_string(s.attempt) + ".log")).string();
+  // A called file's step "deploy/render" logs to deploy.render.N.log.
+  return (fs::path(run_dir) / "logs" / (exec::step_file_key(s.step) + "." + std::to_string(s.attempt) + ".log")).string();
 }
 
 // Prints each attempt's new lines since the last call: whole lines only,

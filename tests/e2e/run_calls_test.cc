@@ -103,6 +103,10 @@ TEST_CASE("wf run: a workflow step runs the called file's steps with its inputs,
   std::string log = step_of(w.report, "deploy/apply")["attempts"][0]["log"];
   CHECK_THAT(log, Contains("deploy.apply.1.log"));
   CHECK_THAT(read_file(log), Contains("token: ***"));
+  auto logs = run_wf({"logs", "deploy/apply"}, dir.path());
+  INFO(logs.out + logs.err);
+  CHECK(logs.exit_code == 0);
+  CHECK_THAT(logs.out, Contains("token: ***"));
 }
 
 TEST_CASE("wf run: a failed step of a called file fails the call, and --resume runs again only what failed", "[e2e][calls]") {
