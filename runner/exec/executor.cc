@@ -391,7 +391,7 @@ class Scheduler {
       needs += (needs.empty() ? "" : ", ") + states_[n].step->id + " " + outcome_name(states_[n].outcome);
     const graph::PlanStep& p = plan_.step(i);
     core::log::debug("step " + p.id + " ready: " + (needs.empty() ? "no needs" : "needs ended (" + needs + ")") +
-                     (p.has_if ? ", if: " + p.if_text + " is true" : "") + "; " + std::to_string(plan_.running()) + " of " +
+                     (p.has_if && !p.if_text.empty() ? ", if: " + p.if_text + " is true" : "") + "; " + std::to_string(plan_.running()) + " of " +
                      std::to_string(jobs_) + " running");
   }
 

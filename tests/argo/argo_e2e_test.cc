@@ -44,6 +44,28 @@ json wf_run_report(const TempDir& dir) {
   return json::parse(read_file(runs.back() + "/report.json"));
 }
 
+// `wf export argo ARGS...` run in `dir`, as the manifest the emulator reads.
+Workflow exported_manifest(const TempDir& dir, const std::vector<std::string>& args) {
+  std::vector<std::string> argv{"export", "argo"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  CommandResult exported = run_wf_local(argv, dir.path());
+  INFO(exported.err);
+  REQUIRE(exported.exit_code == 0);
+  auto wf = parse_manifest(exported.out);
+  if (!wf) FAIL("the export is not a manifest the emulator reads: " << wf.error() << "\n" << exported.out);
+  return *wf;
+}
+
+// The manifest run by the Argo emulator, each task a container on the test dockerd.
+WorkflowResult emulate_on_docker(const Workflow& wf, const EmulatorOptions& options) {
+  DockerTaskRunner::Options docker;
+  docker.docker_host = DockerEngine::shared().host();
+  DockerTaskRunner runner(docker);
+  auto argo = emulate(wf, runner, options);
+  if (!argo) FAIL("the emulator refused the export: " << argo.error());
+  return *argo;
+}
+
 // The emulator's name of step `id`'s node: a called file's step is a task
 // of its workflow step's nested DAG ("deploy.deploy-render-1a2b3c").
 std::string node_of(const std::string& id) {
@@ -75,7 +97,6 @@ TEST_CASE("argo e2e: the wf image runs wf step, and wf run and the exported Work
     CHECK(read_file(dir.path() + "/out/wf-outcome") == "success");
   }
   SECTION("wf run and the exported Workflow on the Argo emulator agree") {
-    DockerEngine& engine = DockerEngine::shared();
     const std::string& image = shared_wf_image();
     TempDir dir;
     std::filesystem::create_directories(dir.path() + "/scratch");
@@ -83,23 +104,15 @@ TEST_CASE("argo e2e: the wf image runs wf step, and wf run and the exported Work
 
     json report = wf_run_report(dir);
 
-    CommandResult exported = run_wf_local({"export", "argo", "argo-e2e.yaml", "--image", image, "--state-claim",
-                                           "e2e-state"}, dir.path());
-    INFO(exported.err);
-    REQUIRE(exported.exit_code == 0);
-    auto wf = parse_manifest(exported.out);
-    if (!wf) FAIL("the export is not a manifest the emulator reads: " << wf.error() << "\n" << exported.out);
+    auto wf = std::optional<Workflow>(
+        exported_manifest(dir, {"argo-e2e.yaml", "--image", image, "--state-claim", "e2e-state"}));
 
     TempDir claim;
     EmulatorOptions options;
     options.secrets["argo-e2e-secrets"]["token"] = "let-me-in";
     options.claims["e2e-state"] = claim.path();
     options.parameters["scratch"] = "/wf-state";
-    DockerTaskRunner::Options docker;
-    docker.docker_host = engine.host();
-    DockerTaskRunner runner(docker);
-    auto argo = emulate(*wf, runner, options);
-    if (!argo) FAIL("the emulator refused the export: " << argo.error());
+    auto argo = std::optional<WorkflowResult>(emulate_on_docker(*wf, options));
     INFO(result_json(*argo));
     CHECK(phase_name(argo->phase) == std::string("Succeeded"));
 
@@ -135,7 +148,6 @@ TEST_CASE("argo e2e: the wf image runs wf step, and wf run and the exported Work
     CHECK(argo->outputs.at("summary") == "forty-two! skipped yes match failure failure-success");
   }
   SECTION("a workflow step: its called file as a nested DAG, and wf run and Argo agree") {
-    DockerEngine& engine = DockerEngine::shared();
     const std::string& image = shared_wf_image();
     TempDir dir;
     dir.write("argo-calls.yaml", read_file(WF_SOURCE_DIR "/tests/argo/data/argo-calls.yaml"));
@@ -145,18 +157,10 @@ TEST_CASE("argo e2e: the wf image runs wf step, and wf run and the exported Work
     REQUIRE(ran.exit_code == 0);
     json report = json::parse(read_file(run_dirs(dir.path() + "/.wf").back() + "/report.json"));
 
-    CommandResult exported = run_wf_local({"export", "argo", "argo-calls.yaml", "--image", image}, dir.path());
-    INFO(exported.err);
-    REQUIRE(exported.exit_code == 0);
-    auto wf = parse_manifest(exported.out);
-    if (!wf) FAIL("the export is not a manifest the emulator reads: " << wf.error() << "\n" << exported.out);
+    Workflow wf = exported_manifest(dir, {"argo-calls.yaml", "--image", image});
     EmulatorOptions options;
     options.secrets["argo-calls-secrets"]["token"] = "let-me-in";
-    DockerTaskRunner::Options docker;
-    docker.docker_host = engine.host();
-    DockerTaskRunner runner(docker);
-    auto argo = emulate(*wf, runner, options);
-    if (!argo) FAIL("the emulator refused the export: " << argo.error());
+    auto argo = std::optional<WorkflowResult>(emulate_on_docker(wf, options));
     INFO(result_json(*argo));
     CHECK(phase_name(argo->phase) == std::string("Succeeded"));
     for (const auto& step : report["steps"]) {
