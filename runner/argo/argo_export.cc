@@ -116,6 +116,49 @@ std::optional<std::pair<std::string, std::string>> with_param_source(const model
   return std::make_pair(s->id, r[3]);
 }
 
+// The input X of a template that is exactly `${{ fromJSON(inputs.X) }}`.
+std::optional<std::string> from_json_input(const model::Workflow& wf, const expr::Template& t) {
+  if (!t.is_single_expression()) return std::nullopt;
+  auto refs = t.references();
+  if (refs.size() != 1 || refs[0].path.size() != 2 || !core::iequals(refs[0].path[0], "inputs")) return std::nullopt;
+  std::string compact;
+  for (const auto& part : t.parts())
+    if (part.is_expression)
+      for (char c : part.expression->text())
+        if (c != ' ') compact += c;
+  if (!core::iequals(compact, "fromJSON(inputs." + refs[0].path[1] + ")")) return std::nullopt;
+  for (const auto& in : wf.inputs)
+    if (core::iequals(in.name, refs[0].path[1])) return in.name;
+  return std::nullopt;
+}
+
+// A matrix Argo's withParam can take from a workflow parameter: the whole
+// matrix `${{ fromJSON(inputs.X) }}` (a list of objects: each item is the
+// instance), or one key `{K: ${{ fromJSON(inputs.X) }}}` (a list of strings:
+// the instance is {"K": item}). Only for a step of the file given (a called
+// file's inputs are not workflow parameters).
+struct InputParam {
+  std::string input;
+  std::string matrix_arg;        // what --matrix is given
+};
+std::optional<InputParam> with_param_input(const model::Workflow& wf, const model::Step& step) {
+  const model::Matrix& m = *step.matrix;
+  if (step.scope != 0) return std::nullopt;
+  if (m.expression) {
+    auto it = m.value.templates.find("");
+    if (it == m.value.templates.end()) return std::nullopt;
+    if (auto in = from_json_input(wf, it->second)) return InputParam{*in, "{{item}}"};
+    return std::nullopt;
+  }
+  if (!m.value.value.is_object() || m.value.value.as_object().size() != 1) return std::nullopt;
+  const std::string& key = m.value.value.as_object().front().first;
+  if (key == "include" || key == "exclude") return std::nullopt;
+  auto it = m.value.templates.find("/" + key);
+  if (it == m.value.templates.end()) return std::nullopt;
+  if (auto in = from_json_input(wf, it->second)) return InputParam{*in, "{\"" + key + "\": \"{{item}}\"}"};
+  return std::nullopt;
+}
+
 std::string go_duration(core::Millis d) {
   long long ms = d.count();
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
@@ -386,6 +429,8 @@ Value exported_outputs(Context& cx) {
   return Value(std::move(main_outputs));
 }
 
+void fan_out_notes(Context& cx, const model::Step& s);
+
 // A matrix step: one task instance per item (withItems for a static
 // matrix, withParam for one read from a step's output), each running
 // `wf step --matrix '{{item}}'`. Argo aggregates the instances' output
@@ -396,12 +441,22 @@ void fan_out(Context& cx, const model::Step& s, Obj& task, TaskArgs& a) {
     task.emplace_back("withItems", Value(Arr(m.instances.begin(), m.instances.end())));
   } else if (auto src = with_param_source(cx.wf, s)) {
     task.emplace_back("withParam", "{{tasks." + k8s_name(src->first) + ".outputs.parameters." + src->second + "}}");
+  } else if (auto in = with_param_input(cx.wf, s)) {
+    task.emplace_back("withParam", "{{workflow.parameters." + in->input + "}}");
+    add_need_param(a, "wf-matrix", in->matrix_arg, "--matrix", "");
+    fan_out_notes(cx, s);
+    return;
   } else {
-    cx.notes.push_back(s.id + ": matrix is not exported (only a static matrix or `${{ fromJSON(steps.S.outputs.O) }}` "
-                              "maps to Argo): its task fails asking for --matrix");
+    cx.notes.push_back(s.id + ": matrix is not exported (only a static matrix, `${{ fromJSON(steps.S.outputs.O) }}` or "
+                              "`${{ fromJSON(inputs.X) }}` maps to Argo): its task fails asking for --matrix");
     return;
   }
   add_need_param(a, "wf-matrix", "{{item}}", "--matrix", "");
+  fan_out_notes(cx, s);
+}
+
+void fan_out_notes(Context& cx, const model::Step& s) {
+  const model::Matrix& m = *s.matrix;
   if (m.max_parallel)
     cx.notes.push_back(s.id + ": max-parallel is not exported (Argo limits parallelism per template, not per task)");
   if (m.fail_fast)

@@ -307,3 +307,28 @@ TEST_CASE("argo: a static matrix is withItems, a matrix from an output is withPa
   CHECK_THAT(all, Contains("other: matrix is not exported"));
   for (const auto& [k, v] : named(tasks, "other").as_object()) CHECK(k != "withParam");
 }
+
+TEST_CASE("argo: a matrix from fromJSON(inputs.X) is withParam of the workflow parameter", "[argo][matrix]") {
+  auto wf = load_ok(R"yaml(inputs:
+  clusters: { default: '["a","b"]' }
+  targets: { default: '[{"c":"x"}]' }
+steps:
+  render:
+    matrix: { cluster: "${{ fromJSON(inputs.clusters) }}" }
+    run: echo "${{ matrix.cluster }}"
+  smoke:
+    matrix: ${{ fromJSON(inputs.targets) }}
+    run: echo "${{ matrix.c }}"
+)yaml");
+  auto ex = argo::export_workflow(wf, {});
+  const auto& templates = get(get(ex.workflow, "spec"), "templates");
+  const auto& tasks = get(get(named(templates, "main"), "dag"), "tasks");
+  const auto& render = named(tasks, "render");
+  CHECK(get(render, "withParam").as_string() == "{{workflow.parameters.clusters}}");
+  CHECK(core::to_json(get(render, "arguments")) ==
+        R"({"parameters":[{"name":"wf-matrix","value":"{\"cluster\": \"{{item}}\"}"}]})");
+  const auto& smoke = named(tasks, "smoke");
+  CHECK(get(smoke, "withParam").as_string() == "{{workflow.parameters.targets}}");
+  CHECK(core::to_json(get(smoke, "arguments")) == R"({"parameters":[{"name":"wf-matrix","value":"{{item}}"}]})");
+  for (const auto& note : ex.notes) CHECK(note.find("not exported (only") == std::string::npos);
+}
