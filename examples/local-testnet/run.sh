@@ -9,6 +9,8 @@
 #   bash examples/local-testnet/run.sh           # ...then: reuse them, `wf run --resume`,
 #                                                #   an idempotent `wf run`, down
 #   bash examples/local-testnet/run.sh down      # only tear down what KEEP=1 left up
+#   CLUSTERS='["odin","heimdall"]' bash examples/local-testnet/run.sh
+#                                                # the network chart for each of those clusters
 #
 # The stand-ins, each on 127.0.0.1 and in a folder of $WF_TESTNET_DIR
 # (default: ${TMPDIR:-/tmp}/wf-local-testnet):
@@ -233,8 +235,12 @@ wf_env() {
   export TF_CLI_CONFIG_FILE=$state/tf.rc TF_IN_AUTOMATION=1
 }
 
-run_wf() {  # ARGS...: wf in the repository, echoed first
-  echo "\$ wf $*"
+run_wf() {  # ARGS...: wf in the repository, echoed first (quoted as a shell would need)
+  local shown="" arg
+  for arg in "$@"; do
+    if [[ $arg =~ ^[A-Za-z0-9_./:=@,+-]+$ ]]; then shown+=" $arg"; else shown+=" '${arg//\'/\'\\\'\'}'"; fi
+  done
+  echo "\$ wf$shown"
   (cd "$state/repo" && "$wf" "$@")
 }
 
@@ -269,6 +275,8 @@ main() {
   standins_ok=1
   wf_env
   local inputs=(-i "registry=$(cat "$state/registry/address")")
+  # CLUSTERS='["odin","heimdall"]': deploy the network chart once per cluster.
+  [[ -z "${CLUSTERS:-}" ]] || inputs+=(-i "clusters=$CLUSTERS")
   if ((reused)); then
     # The last run finished: --resume reuses every step that succeeded; then
     # a new run does it all again, changing nothing.

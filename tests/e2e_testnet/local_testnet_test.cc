@@ -76,10 +76,14 @@ class Testnet {
   Testnet& operator=(const Testnet&) = delete;
 
   const std::string& state() const { return state_; }
-  std::map<std::string, std::string> env(bool keep = false) const {
-    return {{"WF_TESTNET_DIR", state_}, {"WF_BUILD_DIR", WF_BUILD_DIR}, {"KEEP", keep ? "1" : "0"}};
+  std::map<std::string, std::string> env(bool keep = false, const std::string& clusters = "") const {
+    std::map<std::string, std::string> e{{"WF_TESTNET_DIR", state_}, {"WF_BUILD_DIR", WF_BUILD_DIR}, {"KEEP", keep ? "1" : "0"}};
+    if (!clusters.empty()) e["CLUSTERS"] = clusters;
+    return e;
   }
-  CommandResult run(bool keep = false) const { return run_command({"bash", kRunSh}, "", env(keep), 900); }
+  CommandResult run(bool keep = false, const std::string& clusters = "") const {
+    return run_command({"bash", kRunSh}, "", env(keep, clusters), 900);
+  }
 
   // The reports of the runs in the workflow's .wf/, oldest first.
   std::vector<json> reports() const {
@@ -196,6 +200,32 @@ TEST_CASE("local testnet: with KEEP=1 the stand-ins stay up, and the next run re
   auto left = wait_until_none_under(net.state(), 10);
   INFO("still running:\n" << [&] { std::string s; for (auto& p : left) s += p + "\n"; return s; }());
   CHECK(left.empty());
+}
+
+TEST_CASE("local testnet: the network chart rendered and applied for each cluster of a list given as an input",
+          "[e2e][testnet]") {
+  require_root();
+  Testnet net;
+  CommandResult r = net.run(false, R"(["odin","heimdall"])");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto reports = net.reports();
+  REQUIRE(reports.size() == 1);
+  check_all_succeeded(reports[0]);
+  for (const char* id : {"render", "network"}) {
+    INFO(id);
+    json step = step_of(reports[0], id);
+    REQUIRE(step["instances"].size() == 2);
+    CHECK(step["instances"][0]["id"] == std::string(id) + " (odin)");
+    CHECK(step["instances"][1]["id"] == std::string(id) + " (heimdall)");
+    for (const auto& instance : step["instances"]) CHECK(instance["outcome"] == "success");
+  }
+  // Each cluster's release, in the namespace of its name, applied to the apiserver.
+  for (const char* cluster : {"odin", "heimdall"}) {
+    std::string manifest = read_file(net.state() + "/repo/build/network-" + cluster + ".yaml");
+    CHECK_THAT(manifest, Contains(std::string("namespace: ") + cluster));
+    CHECK_THAT(r.out, Contains(std::string("[network (") + cluster + ")] "));
+  }
 }
 
 TEST_CASE("local testnet: its DAG is the DAG of workflows/deploy-testnet.yaml", "[e2e][testnet]") {
