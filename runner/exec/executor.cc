@@ -686,7 +686,11 @@ StepEnd step_end(const StepState& s, const RunShared& run) {
 
 core::Expected<RunEnd, std::string> run_workflow(const model::Workflow& wf, const RunOptions& options,
                                                  const ExecutorDeps& deps) {
-  std::string state_dir = options.state_dir.empty() ? (fs::path(wf.dir) / ".wf").string() : options.state_dir;
+  // Absolute: steps run in their workflow's folder, and their script and
+  // scratch files are under the state directory (a relative --state-dir
+  // named from elsewhere was not found).
+  std::string state_dir = options.state_dir.empty() ? (fs::path(wf.dir) / ".wf").string()
+                                                     : fs::absolute(options.state_dir).lexically_normal().string();
   std::string run_id = new_run_id();
   std::string key = workflow_key(wf.file);
   // Runs, --resume and the lock are per workflow file: two workflows in one

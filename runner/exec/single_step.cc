@@ -163,7 +163,11 @@ core::Expected<SingleStepEnd, std::string> run_single_step(const model::Workflow
   wf.steps[index].retry.limit = 0;
   wf.steps[index].timeout_total.reset();
 
-  std::string state_dir = options.state_dir.empty() ? (fs::path(wf.dir) / ".wf").string() : options.state_dir;
+  // Absolute: steps run in their workflow's folder, and their script and
+  // scratch files are under the state directory (a relative --state-dir
+  // named from elsewhere was not found).
+  std::string state_dir = options.state_dir.empty() ? (fs::path(wf.dir) / ".wf").string()
+                                                     : fs::absolute(options.state_dir).lexically_normal().string();
   std::string run_id = opts.run_id.empty() ? new_run_id() : opts.run_id;
   detail::RunShared run;
   auto journal = detail::open_run(run, wf, options, deps, state_dir, run_id);

@@ -406,3 +406,15 @@ steps:
   CHECK(started["event"] == "run_started");
   CHECK(finished.value("time", "") <= started.value("time", ""));
 }
+
+TEST_CASE("run: a relative --state-dir is taken from where wf was started, and steps find their files in it",
+          "[e2e][state]") {
+  TempDir dir;
+  dir.write("wf.yaml", "inputs:\n  v: { default: hi }\nsteps:\n  a:\n    run: echo \"${{ inputs.v }}\" > out.txt\n");
+  dir.write("elsewhere/.keep", "");
+  auto r = run_wf_local({"run", "../wf.yaml", "--state-dir", "st"}, dir.path() + "/elsewhere");
+  INFO(r.out + r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(read_file(dir.path() + "/out.txt") == "hi\n");
+  CHECK_FALSE(run_dirs(dir.path() + "/elsewhere/st").empty());
+}
