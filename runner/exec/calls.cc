@@ -4,10 +4,11 @@
 #include "runner/exec/calls.h"
 
 #include <algorithm>
-#include <cstdlib>
+#include <optional>
 
 #include "runner/core/json.h"
 #include "runner/core/strings.h"
+#include "runner/model/inputs.h"
 #include "runner/model/resolve.h"
 
 namespace wf::exec {
@@ -21,23 +22,9 @@ std::string typed_input(const model::InputDecl& in, Value& v) {
   if (v.is_null()) v = in.default_value;
   if (v.is_null()) return in.required ? "is required, and the value given is null" : "";
   if (v.is_array() || v.is_object()) return "must be a single value, got " + core::to_json(v);
-  if (in.type == "boolean") {
-    std::string s = expr::to_string(v);
-    if (v.is_bool()) return "";
-    if (s != "true" && s != "false") return "must be true or false, got '" + s + "'";
-    v = Value(s == "true");
-  } else if (in.type == "number") {
-    if (v.is_number()) return "";
-    std::string s = expr::to_string(v);
-    char* end = nullptr;
-    double d = std::strtod(s.c_str(), &end);
-    if (s.empty() || *end != '\0') return "must be a number, got '" + s + "'";
-    v = Value(d);
-  } else {
-    v = Value(expr::to_string(v));
-    if (in.type == "choice" && std::find(in.options.begin(), in.options.end(), v.as_string()) == in.options.end())
-      return "must be one of " + core::join(in.options, ", ") + ", got '" + v.as_string() + "'";
-  }
+  auto typed = model::typed_input(in, v);
+  if (!typed) return model::input_type_expectation(in) + ", got '" + expr::to_string(v) + "'";
+  v = std::move(*typed);
   return "";
 }
 
@@ -109,25 +96,30 @@ core::Expected<RunValues, std::string> call_values(const model::Workflow& wf, si
   return values;
 }
 
-CallEnd call_end(const model::Workflow& wf, const model::Step& call, const std::vector<Member>& members,
-                 const RunValues* values, const Value& steps) {
-  CallEnd end;
-  const Member* failed = nullptr;
-  const Member* cancelled = nullptr;
-  size_t skipped = 0;
-  for (const auto& m : members) {
-    if (m.outcome == Outcome::kFailure && !m.step->continue_on_error && !failed) failed = &m;
-    if (m.outcome == Outcome::kCancelled && !cancelled) cancelled = &m;
-    if (m.outcome == Outcome::kSkipped) ++skipped;
-  }
-  if (failed) return {Outcome::kFailure, "step '" + failed->step->id + "' failed: " + failed->reason, end.outputs};
-  if (cancelled) return {Outcome::kCancelled, "step '" + cancelled->step->id + "' was cancelled", end.outputs};
-  if (!members.empty() && skipped == members.size())
-    return {Outcome::kSkipped, members.front().reason, end.outputs};
-  if (!values) return end;
+CallEnd call_end(const model::Workflow& wf, const model::Step& call, const std::function<Member(size_t)>& member,
+                 const RunValues* values) {
   const model::Scope& sc = wf.scopes.at(*call.calls);
+  CallEnd end;
+  std::optional<std::pair<size_t, Member>> failed, cancelled, skipped;
+  size_t members = 0, skips = 0;
+  Value::Object steps;
+  for (size_t i = 0; i < wf.steps.size(); ++i) {
+    const model::Step& s = wf.steps[i];
+    if (s.scope != *call.calls) continue;
+    Member m = member(i);
+    ++members;
+    if (m.outcome == Outcome::kFailure && !s.continue_on_error && !failed) failed.emplace(i, m);
+    if (m.outcome == Outcome::kCancelled && !cancelled) cancelled.emplace(i, m);
+    if (m.outcome == Outcome::kSkipped && !skips++) skipped.emplace(i, m);
+    if (!m.entry.is_null()) steps.emplace_back(s.id.substr(sc.prefix.size()), std::move(m.entry));
+  }
+  if (failed)
+    return {Outcome::kFailure, "step '" + wf.steps[failed->first].id + "' failed: " + failed->second.reason, end.outputs};
+  if (cancelled) return {Outcome::kCancelled, "step '" + wf.steps[cancelled->first].id + "' was cancelled", end.outputs};
+  if (members > 0 && skips == members) return {Outcome::kSkipped, skipped->second.reason, end.outputs};
+  if (!values) return end;
   expr::EvalContext ctx;
-  ctx.named_values = step_named_values(*values, steps, Value(Value::Object{}), 1);
+  ctx.named_values = step_named_values(*values, Value(std::move(steps)), Value(Value::Object{}), 1);
   ctx.hash_files_root = sc.dir;
   Value::Object outputs;
   for (const auto& [name, param] : sc.outputs) {
@@ -137,6 +129,11 @@ CallEnd call_end(const model::Workflow& wf, const model::Step& call, const std::
   }
   end.outputs = Value(std::move(outputs));
   return end;
+}
+
+Value step_entry(const model::Step& step, Outcome outcome, const Value& outputs) {
+  const char* conclusion = outcome == Outcome::kFailure && step.continue_on_error ? "success" : outcome_name(outcome);
+  return Value(Value::Object{{"outputs", outputs}, {"outcome", outcome_name(outcome)}, {"conclusion", conclusion}});
 }
 
 std::string step_file_key(const std::string& id) {

@@ -4,6 +4,7 @@
 // flattened the file's steps into the run (model::Scope); the scheduler
 // and `wf step` start them as any step.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,25 +26,29 @@ namespace wf::exec {
 core::Expected<RunValues, std::string> call_values(const model::Workflow& wf, size_t scope, const RunValues& caller,
                                                    const core::Value& caller_steps, core::SecretMasker* masker);
 
-/// What the steps of the called file ended as, for the calling step.
+/// How one step of the called file ended, as the calling step reads it.
 struct Member {
-  const model::Step* step = nullptr;
   Outcome outcome = Outcome::kSuccess;
   std::string reason;
+  core::Value entry;                    // its steps.<id> value (step_entry); null: it has not ended
 };
 
 /// A workflow step's end: failure when one of its file's steps failed
 /// (continue-on-error aside), else cancelled when one was, skipped when all
 /// were, else success with the file's `outputs:` evaluated against
-/// `values` (null when they could not be made) and `steps` (the file's
-/// steps, by their ids in the file).
+/// `values` (null when they could not be made) and the file's steps, by
+/// their ids there. `member(i)` tells how step i (one of the file's) ended.
 struct CallEnd {
   Outcome outcome = Outcome::kSuccess;
   std::string reason;
   core::Value outputs = core::Value(core::Value::Object{});
 };
-CallEnd call_end(const model::Workflow& wf, const model::Step& call, const std::vector<Member>& members,
-                 const RunValues* values, const core::Value& steps);
+CallEnd call_end(const model::Workflow& wf, const model::Step& call, const std::function<Member(size_t)>& member,
+                 const RunValues* values);
+
+/// steps.<id> of a step that ended: {outputs, outcome, conclusion} (a
+/// continue-on-error failure concludes success). The scheduler's and `wf step`'s.
+core::Value step_entry(const model::Step& step, Outcome outcome, const core::Value& outputs);
 
 /// What names a step's files under .wf/runs/ID/: its id, with the '/' of a
 /// called file's step as '.' ("deploy.render"; '.' is in no step id).

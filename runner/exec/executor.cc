@@ -277,21 +277,15 @@ class Scheduler {
   // A workflow step ends when its file's last steps have: with their
   // outcome and the file's outputs.
   void end_call(StepState& s) {
-    const size_t sc = *s.step->calls;
-    const std::string& prefix = run_.wf->scopes[sc].prefix;
-    std::vector<Member> members;
-    Value::Object steps;
     bool reused = true;
     std::optional<Millis> first;
-    for (size_t n = 0; n < states_.size(); ++n) {
+    auto member = [&](size_t n) {
       const StepState& m = states_[n];
-      if (m.step->scope != sc) continue;
-      members.push_back(Member{m.step, m.outcome, m.reason});
-      if (m.finish_seq != 0) steps.emplace_back(m.step->id.substr(prefix.size()), entry(n));
       reused = reused && m.reused;
       if (m.start && (!first || *m.start < *first)) first = m.start;
-    }
-    CallEnd end = call_end(*run_.wf, *s.step, members, values_for(sc, nullptr), Value(std::move(steps)));
+      return Member{m.outcome, m.reason, entry(n)};
+    };
+    CallEnd end = call_end(*run_.wf, *s.step, member, values_for(*s.step->calls, nullptr));
     s.phase = Phase::kDone;
     s.outcome = end.outcome;
     s.reason = run_.deps->masker->mask(end.reason);
@@ -333,11 +327,7 @@ class Scheduler {
   // expression reads it, not held for every step of the run.
   Value entry(size_t i) const {
     const StepState& s = states_[i];
-    if (s.finish_seq == 0) return Value();
-    const char* conclusion =
-        s.outcome == Outcome::kFailure && s.step->continue_on_error ? "success" : outcome_name(s.outcome);
-    return Value(Value::Object{
-        {"outputs", s.outputs}, {"outcome", outcome_name(s.outcome)}, {"conclusion", conclusion}});
+    return s.finish_seq == 0 ? Value() : step_entry(*s.step, s.outcome, s.outputs);
   }
 
   // ---- state changes ----

@@ -24,11 +24,6 @@ NeedResult need_of(const SingleStepOptions& opts, const std::string& id) {
   return it == opts.needs.end() ? NeedResult{} : it->second;
 }
 
-Value entry_of(const model::Step& s, const NeedResult& r) {
-  const char* conclusion = r.outcome == Outcome::kFailure && s.continue_on_error ? "success" : outcome_name(r.outcome);
-  return Value(Value::Object{{"outputs", r.outputs}, {"outcome", outcome_name(r.outcome)}, {"conclusion", conclusion}});
-}
-
 // steps.<id> of each step the step's expressions read, as the scheduler
 // builds it (executor.cc steps_context): a called file's step sees the
 // steps of its file, by their ids there.
@@ -41,7 +36,10 @@ Value steps_context(const model::Workflow& wf, size_t index, const SingleStepOpt
     std::string id = s.id.substr(strip);
     for (const auto& [k, v] : out)
       if (k == id) return;
-    out.emplace_back(std::move(id), entry_of(s, need_of(opts, s.id)));
+    out.emplace_back(std::move(id), [&] {
+      NeedResult r = need_of(opts, s.id);
+      return step_entry(s, r.outcome, r.outputs);
+    }());
   };
   if (step.reads_all_steps) {
     for (size_t n : graph::transitive_needs(wf, index)) add(wf.steps[n]);
@@ -120,17 +118,12 @@ Decision decide_gate(const model::Workflow& wf, size_t index, const SingleStepOp
 void end_call(const model::Workflow& wf, size_t index, const SingleStepOptions& opts, const RunValues& run,
               core::SecretMasker* masker, detail::StepState& state) {
   const model::Step& call = wf.steps[index];
-  const size_t sc = *call.calls;
-  std::vector<Member> members;
-  Value::Object steps;
-  for (const auto& s : wf.steps) {
-    if (s.scope != sc) continue;
-    NeedResult r = need_of(opts, s.id);
-    members.push_back(Member{&s, r.outcome, ""});
-    steps.emplace_back(s.id.substr(wf.scopes[sc].prefix.size()), entry_of(s, r));
-  }
-  auto values = values_of(wf, sc, run, opts, masker);
-  CallEnd end = call_end(wf, call, members, values ? &*values : nullptr, Value(std::move(steps)));
+  auto member = [&](size_t n) {
+    NeedResult r = need_of(opts, wf.steps[n].id);
+    return Member{r.outcome, "", step_entry(wf.steps[n], r.outcome, r.outputs)};
+  };
+  auto values = values_of(wf, *call.calls, run, opts, masker);
+  CallEnd end = call_end(wf, call, member, values ? &*values : nullptr);
   state.outcome = end.outcome;
   state.reason = masker->mask(end.reason);
   state.outputs = std::move(end.outputs);

@@ -3,11 +3,11 @@
 // steps flattened into the caller's as "CALL/ID" (see model::Scope).
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <set>
 
 #include "runner/core/strings.h"
+#include "runner/model/inputs.h"
 #include "runner/model/load_context.h"
 
 namespace wf::model::detail {
@@ -30,15 +30,7 @@ bool literal(const Param& p) {
 // A value known before the run that the input's type refuses ("" when fine).
 std::string input_type_problem(const InputDecl& in, const Value& v) {
   if (!v.is_string() && !v.is_number() && !v.is_bool()) return "must be a single value, not a list or a mapping";
-  // As at run time (exec/calls.cc): "true" and "42" are a boolean and a number.
-  const std::string text = expr::to_string(v);
-  if (in.type == "boolean" && text != "true" && text != "false") return "must be true or false";
-  char* end = nullptr;
-  if (in.type == "number" && !v.is_number() && (text.empty() || (std::strtod(text.c_str(), &end), *end != '\0')))
-    return "must be a number";
-  if (in.type == "choice" && std::find(in.options.begin(), in.options.end(), expr::to_string(v)) == in.options.end())
-    return "must be one of " + core::join(in.options, ", ");
-  return "";
+  return typed_input(in, v) ? "" : input_type_expectation(in);  // as at run time (exec/calls.cc)
 }
 
 template <class Decl>

@@ -1,8 +1,10 @@
 #include "runner/model/inputs.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "runner/core/strings.h"
+#include "runner/expr/expr.h"
 
 namespace wf::model {
 
@@ -12,29 +14,42 @@ std::optional<std::pair<std::string, std::string>> split_assignment(std::string_
   return std::make_pair(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
 }
 
+std::optional<Value> typed_input(const InputDecl& in, const Value& v) {
+  if (!v.is_string() && !v.is_number() && !v.is_bool()) return std::nullopt;
+  const std::string text = expr::to_string(v);
+  if (in.type == "boolean") {
+    if (text == "true" || text == "false") return Value(text == "true");
+    return std::nullopt;
+  }
+  if (in.type == "number") {
+    if (v.is_number()) return v;
+    char* end = nullptr;
+    double d = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0') return std::nullopt;
+    return Value(d);
+  }
+  if (in.type == "choice" && !in.options.empty() &&
+      std::find(in.options.begin(), in.options.end(), text) == in.options.end())
+    return std::nullopt;
+  return Value(text);
+}
+
+std::string input_type_expectation(const InputDecl& in) {
+  if (in.type == "boolean") return "must be true or false";
+  if (in.type == "number") return "must be a number";
+  return "must be one of " + core::join(in.options, ", ");
+}
+
 namespace {
 
 // Converts command-line text to the input's type; error text on mismatch.
 core::Expected<Value, std::string> convert(const InputDecl& in, const std::string& text) {
-  if (in.type == "boolean") {
-    if (text == "true") return Value(true);
-    if (text == "false") return Value(false);
+  if (auto v = typed_input(in, Value(text))) return *v;
+  if (in.type == "boolean")
     return core::unexpected("input '" + in.name + "' is a boolean: '" + text + "' is not true or false");
-  }
-  if (in.type == "number") {
-    char* end = nullptr;
-    double d = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0')
-      return core::unexpected("input '" + in.name + "' is a number: '" + text + "' is not one");
-    return Value(d);
-  }
-  if (in.type == "choice" && !in.options.empty()) {
-    for (const auto& o : in.options)
-      if (o == text) return Value(text);
-    return core::unexpected("input '" + in.name + "' must be one of " + core::join(in.options, ", ") + ", not '" +
-                            text + "'");
-  }
-  return Value(text);
+  if (in.type == "number") return core::unexpected("input '" + in.name + "' is a number: '" + text + "' is not one");
+  return core::unexpected("input '" + in.name + "' must be one of " + core::join(in.options, ", ") + ", not '" + text +
+                          "'");
 }
 
 }  // namespace
