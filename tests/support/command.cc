@@ -106,7 +106,13 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
-  ss << in.rdbuf();
+  // A /proc/PID file of a process that exits while it is read fails the
+  // read with ESRCH, which libstdc++'s filebuf throws: unreadable, so "".
+  try {
+    ss << in.rdbuf();
+  } catch (const std::exception&) {
+    return "";
+  }
   return ss.str();
 }
 
